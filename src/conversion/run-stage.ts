@@ -1,0 +1,84 @@
+/** Runs one stage on a work directory (see workdir.ts), in the calling thread. */
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DirAssetStore } from './assets';
+import { analyzeLayout } from './analyze';
+import { extractContent } from './extract';
+import { identifyStructure } from './structure';
+import { generateEpub } from './epub';
+import { calculateQuality } from './quality';
+import type { ConversionOptions, StageContext, StageName } from './stages';
+import { WORK_FILES } from './workdir';
+import type { LayoutArtifact } from './model/layout';
+import type { ContentArtifact } from './model/content';
+import type { BookStructure } from './model/book';
+import type { QualityReport } from './model/quality';
+
+export interface StageRunOptions extends ConversionOptions {
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+}
+
+export interface StageOutcome {
+  warnings: string[];
+  /** Small facts for the job row and logs, e.g. { pageCount: 113 } after analyze. */
+  summary: Record<string, number | string | boolean>;
+}
+
+async function readJson<T>(workDir: string, file: string): Promise<T> {
+  return JSON.parse(await readFile(join(workDir, file), 'utf8')) as T;
+}
+
+async function writeJson(workDir: string, file: string, value: unknown): Promise<void> {
+  await writeFile(join(workDir, file), JSON.stringify(value));
+}
+
+export async function executeStage(
+  stage: StageName,
+  workDir: string,
+  options: StageRunOptions = {},
+): Promise<StageOutcome> {
+  const warnings: string[] = [];
+  const ctx: StageContext = {
+    signal: options.signal,
+    onProgress: options.onProgress,
+    assets: new DirAssetStore(join(workDir, WORK_FILES.assetsDir)),
+    warn: (message) => warnings.push(message),
+  };
+  const pdf = async () => new Uint8Array(await readFile(join(workDir, WORK_FILES.pdf)));
+  const layout = () => readJson<LayoutArtifact>(workDir, WORK_FILES.layout);
+  const content = () => readJson<ContentArtifact>(workDir, WORK_FILES.content);
+  const structure = () => readJson<BookStructure>(workDir, WORK_FILES.structure);
+
+  switch (stage) {
+    case 'analyze_layout': {
+      const result = await analyzeLayout(await pdf(), ctx, options);
+      await writeJson(workDir, WORK_FILES.layout, result);
+      return { warnings, summary: { pageCount: result.pageCount } };
+    }
+    case 'extract_content': {
+      const result = await extractContent(await pdf(), await layout(), ctx, options);
+      await writeJson(workDir, WORK_FILES.content, result);
+      return { warnings, summary: { blocks: result.stats.blocks, words: result.stats.words } };
+    }
+    case 'identify_structure': {
+      const result = await identifyStructure(await layout(), await content(), ctx);
+      await writeJson(workDir, WORK_FILES.structure, result);
+      return { warnings, summary: { chapters: result.chapters.length, tocSource: result.tocSource } };
+    }
+    case 'generate_epub': {
+      const epub = await generateEpub(await structure(), ctx);
+      await writeFile(join(workDir, WORK_FILES.epub), epub);
+      return { warnings, summary: { epubBytes: epub.byteLength } };
+    }
+    case 'calculate_quality_score': {
+      const epub = new Uint8Array(await readFile(join(workDir, WORK_FILES.epub)));
+      const report: QualityReport = await calculateQuality(
+        { layout: await layout(), content: await content(), book: await structure(), epub },
+        ctx,
+      );
+      await writeJson(workDir, WORK_FILES.quality, report);
+      return { warnings, summary: { score: report.score } };
+    }
+  }
+}
