@@ -1,0 +1,4 @@
+/** Failure semantics of the pipeline: error classification, retry policy, the storage error shape. */
+export * from './classify';
+export * from './retry-policy';
+export * from './storage-error';
