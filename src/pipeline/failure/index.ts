@@ -2,3 +2,5 @@
 export * from './classify';
 export * from './retry-policy';
 export * from './storage-error';
+export * from './cancellation';
+export * from './stall-settings';
