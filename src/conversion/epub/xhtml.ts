@@ -1,0 +1,143 @@
+/** One chapter as an XHTML content document. */
+import type { Chapter } from '../model/book';
+import type { Block, CodeBlock, FigureBlock, Inline, ListItemBlock, TableBlock } from '../model/content';
+import type { IdMap } from './ids';
+import { escapeAttr, escapeText, safeExternalHref, xhtmlHead, XHTML_TAIL } from './xml';
+
+export interface RenderContext {
+  ids: IdMap;
+  /** Manifest path ("images/x.png") of an image asset, or null when it is not in the book. */
+  imageHref: (assetName: string) => string | null;
+  language: string;
+  bookTitle: string;
+  /** Ids already written into the current document (a repeated source id gets no second id). */
+  written?: Set<string>;
+}
+
+function linkTarget(href: string, ctx: RenderContext): string | null {
+  if (href.startsWith('#')) return ctx.ids.hrefOf(href.slice(1));
+  return safeExternalHref(href);
+}
+
+function sameStyle(a: Inline, b: Inline): boolean {
+  return (
+    !!a.bold === !!b.bold && !!a.italic === !!b.italic && !!a.monospace === !!b.monospace && a.href === b.href
+  );
+}
+
+/** Adjacent runs with the same formatting become one, so the markup stays small. */
+function mergeRuns(inlines: readonly Inline[]): Inline[] {
+  const out: Inline[] = [];
+  for (const inline of inlines) {
+    const last = out[out.length - 1];
+    if (last && sameStyle(last, inline)) last.text += inline.text;
+    else out.push({ ...inline });
+  }
+  return out;
+}
+
+export function renderInlines(inlines: readonly Inline[], ctx: RenderContext): string {
+  return mergeRuns(inlines)
+    .map((inline) => {
+      let html = escapeText(inline.text.replace(/[\r\n]+/g, ' '));
+      if (html === '') return '';
+      if (inline.monospace) html = `<code>${html}</code>`;
+      if (inline.italic) html = `<em>${html}</em>`;
+      if (inline.bold) html = `<strong>${html}</strong>`;
+      const target = inline.href ? linkTarget(inline.href, ctx) : null;
+      if (target) html = `<a href="${escapeAttr(target)}">${html}</a>`;
+      return html;
+    })
+    .join('');
+}
+
+function idAttr(block: Block, ctx: RenderContext): string {
+  const id = ctx.ids.idOf(block.id);
+  if (!id || ctx.written?.has(id)) return '';
+  ctx.written?.add(id);
+  return ` id="${escapeAttr(id)}"`;
+}
+
+function renderCode(block: CodeBlock, ctx: RenderContext): string {
+  return `<pre${idAttr(block, ctx)}><code>${escapeText(block.text.replace(/\r\n?/g, '\n'))}</code></pre>`;
+}
+
+function renderTable(block: TableBlock, ctx: RenderContext): string {
+  const rows = block.rows.filter((row) => row.length > 0);
+  if (rows.length === 0) return `<div${idAttr(block, ctx)}></div>`;
+  const row = (cells: string[], tag: 'td' | 'th') =>
+    `<tr>${cells.map((cell) => `<${tag}>${escapeText(cell)}</${tag}>`).join('')}</tr>`;
+  const head = block.headerRow ? `<thead>${row(rows[0], 'th')}</thead>` : '';
+  const body = (block.headerRow ? rows.slice(1) : rows).map((cells) => row(cells, 'td')).join('\n');
+  return `<table${idAttr(block, ctx)}>${head}${body ? `<tbody>${body}</tbody>` : ''}</table>`;
+}
+
+function renderFigure(block: FigureBlock, ctx: RenderContext): string {
+  const src = ctx.imageHref(block.image.name);
+  const caption = block.caption && block.caption.length > 0 ? renderInlines(block.caption, ctx) : '';
+  if (!src)
+    return caption
+      ? `<p${idAttr(block, ctx)} class="caption">${caption}</p>`
+      : `<div${idAttr(block, ctx)}></div>`;
+  const img = `<img src="${escapeAttr(src)}" alt="${escapeAttr(block.alt)}"/>`;
+  return `<figure${idAttr(block, ctx)}>${img}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
+}
+
+function renderListItem(block: ListItemBlock, ctx: RenderContext): string {
+  const marker = block.marker.trim() ? `<span class="marker">${escapeText(block.marker.trim())}</span> ` : '';
+  return `<li${idAttr(block, ctx)}>${marker}${renderInlines(block.inlines, ctx)}</li>`;
+}
+
+function renderBlock(block: Exclude<Block, ListItemBlock>, ctx: RenderContext): string {
+  switch (block.kind) {
+    case 'heading': {
+      const level = Math.min(6, Math.max(1, Math.round(block.level)));
+      const inlines = block.inlines.length > 0 ? block.inlines : [{ text: block.text }];
+      return `<h${level}${idAttr(block, ctx)}>${renderInlines(inlines, ctx)}</h${level}>`;
+    }
+    case 'paragraph':
+      return `<p${idAttr(block, ctx)}>${renderInlines(block.inlines, ctx)}</p>`;
+    case 'code':
+      return renderCode(block, ctx);
+    case 'table':
+      return renderTable(block, ctx);
+    case 'figure':
+      return renderFigure(block, ctx);
+    case 'footnote': {
+      const label = block.label.trim()
+        ? `<span class="fn-label">${escapeText(block.label.trim())}</span> `
+        : '';
+      return `<div${idAttr(block, ctx)} class="footnote">${label}${renderInlines(block.inlines, ctx)}</div>`;
+    }
+  }
+}
+
+/** The chapter's body markup: blocks in order, consecutive list items grouped into one list. */
+export function renderBlocks(blocks: readonly Block[], ctx: RenderContext): string {
+  const parts: string[] = [];
+  let list: { ordered: boolean; items: string[] } | null = null;
+  const closeList = () => {
+    if (!list) return;
+    const tag = list.ordered ? 'ol' : 'ul';
+    parts.push(`<${tag} class="list">\n${list.items.join('\n')}\n</${tag}>`);
+    list = null;
+  };
+  for (const block of blocks) {
+    if (block.kind === 'list_item') {
+      if (list && list.ordered !== block.ordered) closeList();
+      list ??= { ordered: block.ordered, items: [] };
+      list.items.push(renderListItem(block, ctx));
+      continue;
+    }
+    closeList();
+    parts.push(renderBlock(block, ctx));
+  }
+  closeList();
+  return parts.join('\n');
+}
+
+export function renderChapter(chapter: Chapter, ctx: RenderContext): string {
+  const title = chapter.title.trim() || ctx.bookTitle;
+  const body = renderBlocks(chapter.blocks, { ...ctx, written: new Set<string>() });
+  return `${xhtmlHead(title, ctx.language)}<section class="chapter">\n${body}\n</section>\n${XHTML_TAIL}`;
+}

@@ -1,0 +1,72 @@
+/** Text normalisation shared by the structure and quality stages: compare words, not glyphs. */
+import type { Block, Inline } from '../model/content';
+
+const WORD_RE = /[\p{L}\p{N}_]+/gu;
+
+/** NFKC (ligatures, full-width forms), lower case, typographic quotes and dashes folded, spaces collapsed. */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
+    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
+    .replace(/[\u2010-\u2015\u2212]/g, '-')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+export function wordsOf(text: string): string[] {
+  return normalizeText(text).match(WORD_RE) ?? [];
+}
+
+export function inlineText(inlines: readonly Inline[]): string {
+  return inlines.map((inline) => inline.text).join('');
+}
+
+/** The visible text of a block, as a reader would see it. */
+export function blockText(block: Block): string {
+  switch (block.kind) {
+    case 'heading':
+      return block.inlines.length > 0 ? inlineText(block.inlines) : block.text;
+    case 'paragraph':
+      return inlineText(block.inlines);
+    case 'list_item':
+      return `${block.marker} ${inlineText(block.inlines)}`;
+    case 'code':
+      return block.text;
+    case 'table':
+      return block.rows.map((row) => row.join(' ')).join('\n');
+    case 'figure':
+      return block.caption ? inlineText(block.caption) : '';
+    case 'footnote':
+      return `${block.label} ${inlineText(block.inlines)}`;
+  }
+}
+
+/** Index of the first occurrence of `needle` as a contiguous word run in `hay`, or -1. */
+export function indexOfWords(hay: readonly string[], needle: readonly string[], from = 0): number {
+  if (needle.length === 0) return -1;
+  outer: for (let i = from; i + needle.length <= hay.length; i++) {
+    for (let j = 0; j < needle.length; j++) {
+      if (hay[i + j] !== needle[j]) continue outer;
+    }
+    return i;
+  }
+  return -1;
+}
+
+/** Share of `a`'s words that also occur in `b` (multiset), 0..1. */
+export function wordOverlap(a: readonly string[], b: readonly string[]): number {
+  if (a.length === 0) return 0;
+  const counts = new Map<string, number>();
+  for (const w of b) counts.set(w, (counts.get(w) ?? 0) + 1);
+  let found = 0;
+  for (const w of a) {
+    const c = counts.get(w) ?? 0;
+    if (c > 0) {
+      found++;
+      counts.set(w, c - 1);
+    }
+  }
+  return found / a.length;
+}
