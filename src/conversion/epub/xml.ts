@@ -2,6 +2,7 @@
 
 /** Characters XML 1.0 forbids (C0 controls except tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 const INVALID_XML_CHARS =
+  // eslint-disable-next-line no-control-regex -- finding the control characters XML forbids is the point
   /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 export function stripInvalidXml(text: string): string {
