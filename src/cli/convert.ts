@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+/**
+ * npm run convert -- INPUT.pdf [-o OUTPUT.epub] [--json]
+ *
+ * Runs the five stages in this process (no Redis, PostgreSQL or server) on a temporary work directory that
+ * is always removed, prints each stage's duration to stderr, writes the EPUB and prints the quality report.
+ * Exit codes: 0 done, 2 the input cannot be converted (bad PDF, password, ...), 1 anything else.
+ */
+import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConversionError, isConversionError } from '../conversion/errors';
+import type { QualityReport } from '../conversion/model/quality';
+import { executeStage } from '../conversion/run-stage';
+import { STAGES, type StageName } from '../conversion/stages';
+import { WORK_FILES } from '../conversion/workdir';
+
+export const EXIT_OK = 0;
+export const EXIT_INTERNAL = 1;
+export const EXIT_BAD_INPUT = 2;
+
+interface CliOptions {
+  input: string;
+  output: string;
+  json: boolean;
+}
+
+export interface StageTiming {
+  stage: StageName;
+  seconds: number;
+}
+
+const USAGE = 'usage: npm run convert -- INPUT.pdf [-o OUTPUT.epub] [--json]';
+
+class UsageError extends Error {}
+
+function parseOptions(argv: string[]): CliOptions {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      output: { type: 'string', short: 'o' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) throw new UsageError(USAGE);
+  if (positionals.length !== 1) throw new UsageError(USAGE);
+  const input = resolve(positionals[0]);
+  const output = resolve(values.output ?? join(input, '..', `${basename(input, extname(input))}.epub`));
+  return { input, output, json: values.json ?? false };
+}
+
+async function checkInput(path: string): Promise<void> {
+  const info = await stat(path).catch(() => null);
+  if (!info || !info.isFile()) throw new ConversionError('INVALID_PDF', `Input file not found: ${path}`);
+}
+
+function formatReport(report: QualityReport): string {
+  const rows = Object.entries(report.components).map(([name, c]) => {
+    const figures = Object.entries(c.detail)
+      .filter(([, v]) => v !== null && v !== '')
+      .map(([k, v]) => `${k}=${String(v)}`)
+      .join(' ');
+    return `  ${name.padEnd(14)} ${(c.score * 100).toFixed(0).padStart(4)}   ${figures}`;
+  });
+  const lines = [
+    `Quality score: ${report.score} / 100  (${report.pages} pages, ${report.chapters} chapters, ${report.words} words)`,
+    '  component      score  figures',
+    ...rows,
+    ...report.warnings.map((w) => `  warning: ${w}`),
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs the five stages on `input` and writes `output`; returns the quality report and stage timings. */
+export async function convertFile(
+  input: string,
+  output: string,
+  log: (line: string) => void,
+  signal?: AbortSignal,
+): Promise<{ report: QualityReport; timings: StageTiming[]; warnings: string[] }> {
+  await checkInput(input);
+  const workDir = await mkdtemp(join(tmpdir(), 'pdf2epub-cli-'));
+  const timings: StageTiming[] = [];
+  const warnings: string[] = [];
+  try {
+    await copyFile(input, join(workDir, WORK_FILES.pdf));
+    for (const [i, stage] of STAGES.entries()) {
+      const started = performance.now();
+      const outcome = await executeStage(stage, workDir, { signal });
+      const seconds = (performance.now() - started) / 1000;
+      timings.push({ stage, seconds });
+      const facts = Object.entries(outcome.summary)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(' ');
+      log(`[${i + 1}/${STAGES.length}] ${stage.padEnd(24)} ${seconds.toFixed(2).padStart(7)} s  ${facts}`);
+      for (const warning of outcome.warnings) log(`    warning: ${warning}`);
+      warnings.push(...outcome.warnings);
+    }
+    await copyFile(join(workDir, WORK_FILES.epub), output);
+    const report = JSON.parse(await readFile(join(workDir, WORK_FILES.quality), 'utf8')) as QualityReport;
+    return { report, timings, warnings };
+  } finally {
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let options: CliOptions;
+  try {
+    options = parseOptions(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const controller = new AbortController();
+  const onSignal = () => controller.abort(new ConversionError('CANCELLED', 'Interrupted.'));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const started = performance.now();
+  try {
+    const log = (line: string) => process.stderr.write(`${line}\n`);
+    const { report, timings } = await convertFile(options.input, options.output, log, controller.signal);
+    const seconds = (performance.now() - started) / 1000;
+    log(`wrote ${options.output} in ${seconds.toFixed(2)} s`);
+    if (options.json) {
+      const stages = timings.map((t) => ({ stage: t.stage, seconds: Number(t.seconds.toFixed(3)) }));
+      process.stdout.write(
+        `${JSON.stringify({ output: options.output, seconds, stages, quality: report }, null, 2)}\n`,
+      );
+    } else {
+      process.stdout.write(formatReport(report));
+    }
+    return EXIT_OK;
+  } catch (err) {
+    if (isConversionError(err)) {
+      process.stderr.write(`error ${err.code}: ${err.message}\n`);
+      if (options.json) process.stdout.write(`${JSON.stringify({ detail: err.message, code: err.code })}\n`);
+      return err.permanent ? EXIT_BAD_INPUT : EXIT_INTERNAL;
+    }
+    process.stderr.write(
+      `error INTERNAL_ERROR: the conversion failed unexpectedly (${(err as Error).message})\n`,
+    );
+    return EXIT_INTERNAL;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    () => process.exit(EXIT_INTERNAL),
+  );
+}
