@@ -1,6 +1,6 @@
 /** calculate_quality_score: measures the EPUB against the PDF (layout artifact) and combines a 0–100 score. */
 import { throwIfAborted } from '../errors';
-import type { QualityComponent, QualityReport } from '../model/quality';
+import type { QualityComponent } from '../model/quality';
 import type { CalculateQuality } from '../stages';
 import { wordsOf } from '../structure/text';
 import {
