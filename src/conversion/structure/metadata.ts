@@ -20,12 +20,22 @@ function cleanTitle(raw: string | undefined): string | null {
   return title;
 }
 
+function biggestHeading(blocks: readonly Block[]): Block | undefined {
+  let best: Block | undefined;
+  for (const block of blocks) {
+    if (block.kind === 'heading' && (!best || (best.kind === 'heading' && block.level < best.level)))
+      best = block;
+  }
+  return best;
+}
+
+/** The first page's biggest heading, else its first line of text, else an early heading. */
 function titleFromText(blocks: readonly Block[]): string | null {
-  const early = blocks.filter((block) => block.page <= 2);
-  const heading = early
-    .filter((block) => block.kind === 'heading')
-    .sort((a, b) => (a.kind === 'heading' && b.kind === 'heading' ? a.level - b.level : 0))[0];
-  const candidate = heading ?? early.find((block) => wordsOf(blockText(block)).length >= 2);
+  const firstPage = blocks.filter((block) => block.page === blocks[0]?.page);
+  const candidate =
+    biggestHeading(firstPage) ??
+    firstPage.find((block) => block.kind !== 'code' && wordsOf(blockText(block)).length >= 2) ??
+    biggestHeading(blocks.filter((block) => block.page <= 2));
   const text = candidate ? blockText(candidate).replace(/\s+/g, ' ').trim() : '';
   return text && text.length <= 200 ? text : null;
 }
