@@ -4,3 +4,4 @@ export * from './retry-policy';
 export * from './storage-error';
 export * from './cancellation';
 export * from './stall-settings';
+export * from './reaper';
