@@ -1,0 +1,423 @@
+/**
+ * Turns a validated AI reading of one page into content blocks — or refuses, so the heuristic blocks stay.
+ * Refuses when the reading adds or loses text (compared with the page's lines and with the heuristic
+ * blocks), drops body text as "artifacts", or cannot be stitched to a paragraph continued across pages.
+ */
+import type { Block, FigureBlock, Inline } from '../conversion/model/content';
+import type { PageInput, PageReading, ReadingBlock } from './reading';
+import { blockText } from './blocks';
+import { compareWords, hyphenPairs, type Multiset, multiset, minus, withinTolerance, words } from './words';
+
+export interface PageContext {
+  input: PageInput;
+  /** The heuristic blocks that start on this page, in order. */
+  heuristic: Block[];
+  /** The block just before this page's first block, when it starts on an earlier page. */
+  previousBlock?: Block;
+  /** Words of the next page's content lines (to recognise a paragraph continued there). */
+  nextPageWords: string[];
+}
+
+export type ApplyResult =
+  { ok: true; blocks: Block[]; idMap: Map<string, string> } | { ok: false; reason: string };
+
+const MAX_ARTIFACT_LINE_WORDS = 12;
+
+type Style = Omit<Inline, 'text'>;
+
+/** Styles (bold, italic, monospace, links) of the heuristic words, so the AI blocks keep them. */
+class StyleBank {
+  private readonly styles = new Map<string, Style[]>();
+
+  constructor(blocks: Block[]) {
+    for (const block of blocks) for (const inline of inlinesOf(block)) this.add(inline);
+  }
+
+  private add(inline: Inline): void {
+    const { text, ...style } = inline;
+    for (const token of text.split(/\s+/)) {
+      const word = words(token).join('');
+      if (!word) continue;
+      const queue = this.styles.get(word) ?? [];
+      queue.push(style);
+      this.styles.set(word, queue);
+    }
+  }
+
+  take(word: string): Style {
+    return this.styles.get(word)?.shift() ?? {};
+  }
+}
+
+function inlinesOf(block: Block): Inline[] {
+  switch (block.kind) {
+    case 'paragraph':
+    case 'heading':
+    case 'list_item':
+    case 'footnote':
+      return block.inlines;
+    case 'figure':
+      return block.caption ?? [];
+    default:
+      return [];
+  }
+}
+
+function sameStyle(a: Style, b: Style): boolean {
+  return (
+    Boolean(a.bold) === Boolean(b.bold) &&
+    Boolean(a.italic) === Boolean(b.italic) &&
+    Boolean(a.monospace) === Boolean(b.monospace) &&
+    a.href === b.href
+  );
+}
+
+function styledInlines(text: string, bank: StyleBank): Inline[] {
+  const inlines: Inline[] = [];
+  let current: Style | undefined;
+  for (const token of text.split(/\s+/).filter(Boolean)) {
+    const word = words(token).join('');
+    const style = word ? bank.take(word) : (current ?? {});
+    const last = inlines.at(-1);
+    if (last && current && sameStyle(current, style)) last.text += ` ${token}`;
+    else {
+      if (last) last.text += ' ';
+      inlines.push({ text: token, ...cleanStyle(style) });
+    }
+    current = style;
+  }
+  return inlines;
+}
+
+function cleanStyle(style: Style): Style {
+  const out: Style = {};
+  if (style.bold) out.bold = true;
+  if (style.italic) out.italic = true;
+  if (style.monospace) out.monospace = true;
+  if (style.href) out.href = style.href;
+  return out;
+}
+
+function readingText(block: ReadingBlock): string {
+  switch (block.role) {
+    case 'table':
+      return block.rows.map((row) => row.join(' ')).join('\n');
+    case 'list_item':
+      return `${block.marker} ${block.text}`;
+    case 'footnote':
+      return `${block.label} ${block.text}`;
+    default:
+      return block.text;
+  }
+}
+
+/** Checks the artifact lines; returns the words they drop, or a reason to refuse. */
+function droppedWords(input: PageInput, reading: PageReading): string[] | string {
+  const dropped: string[] = [];
+  for (const index of new Set(reading.artifact_lines)) {
+    const line = input.lines[index];
+    if (!line) return `artifact line ${index} does not exist`;
+    const lineWords = words(line.text);
+    if (lineWords.length > MAX_ARTIFACT_LINE_WORDS) return `line ${index} is body text, not an artifact`;
+    dropped.push(...lineWords);
+  }
+  return dropped;
+}
+
+function sequenceEquals(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((word, i) => word === b[i]);
+}
+
+/** Splits a text after its first `count` words: [the words seen, the rest of the text]. */
+function splitAfterWords(text: string, count: number): [string[], string] {
+  const tokens = text.split(/(\s+)/);
+  const seen: string[] = [];
+  let i = 0;
+  while (i < tokens.length && seen.length < count) {
+    seen.push(...words(tokens[i]));
+    i++;
+  }
+  return [seen, tokens.slice(i).join('').trim()];
+}
+
+/** The last `count` words of a block's inlines, as inlines (a paragraph's continuation onto the next page). */
+function trailingInlines(inlines: Inline[], count: number): Inline[] {
+  const out: Inline[] = [];
+  let remaining = count;
+  for (let i = inlines.length - 1; i >= 0 && remaining > 0; i--) {
+    const tokens = inlines[i].text.split(/(\s+)/);
+    let j = tokens.length;
+    while (j > 0 && remaining > 0) {
+      j--;
+      remaining -= words(tokens[j]).length;
+    }
+    out.unshift({ ...inlines[i], text: tokens.slice(j).join('') });
+  }
+  return out;
+}
+
+interface Continuity {
+  /** Words at the top of the page that belong to the previous page's last block. */
+  head: string[];
+  /** Inlines of this page's last heuristic block that are printed on the next page. */
+  tail: Inline[];
+  tailWords: number;
+}
+
+const PROBE_WORDS = 8;
+
+function indexOfSequence(haystack: string[], needle: string[], from = 0): number {
+  if (needle.length === 0) return -1;
+  for (let i = from; i + needle.length <= haystack.length; i++) {
+    if (needle.every((word, j) => haystack[i + j] === word)) return i;
+  }
+  return -1;
+}
+
+/** The longest n such that the last n words of `a` are the first n words of `b`. */
+function overlap(a: string[], b: string[]): number {
+  for (let n = Math.min(a.length, b.length); n > 0; n--) {
+    if (sequenceEquals(a.slice(a.length - n), b.slice(0, n))) return n;
+  }
+  return 0;
+}
+
+/** The top of the page that the previous page's last block already holds (a paragraph continued here). */
+function headOf(ctx: PageContext, pageWords: string[]): string[] {
+  const previous = ctx.previousBlock;
+  if (!previous || previous.page >= ctx.input.page || pageWords.length === 0) return [];
+  const prevWords = words(blockText(previous));
+  const n = overlap(prevWords, pageWords);
+  if (n > 0) return pageWords.slice(0, n);
+  const probe = pageWords.slice(0, PROBE_WORDS);
+  for (let i = indexOfSequence(prevWords, probe); i >= 0; i = indexOfSequence(prevWords, probe, i + 1)) {
+    if (sequenceEquals(prevWords.slice(i, i + pageWords.length), pageWords)) return pageWords;
+  }
+  return [];
+}
+
+/** The part of this page's last heuristic block printed on the following page(s). */
+function tailOf(ctx: PageContext, pageWords: string[]): { inlines: Inline[]; count: number } {
+  const last = ctx.heuristic.at(-1);
+  const none = { inlines: [], count: 0 };
+  if (!last || (last.kind !== 'paragraph' && last.kind !== 'list_item' && last.kind !== 'footnote'))
+    return none;
+  const lastWords = words(blockText(last));
+  const end = overlap(pageWords, lastWords);
+  if (end === 0 || end >= lastWords.length) return none;
+  const tail = lastWords.slice(end);
+  const check = Math.min(PROBE_WORDS, tail.length, ctx.nextPageWords.length);
+  if (check === 0 || !sequenceEquals(tail.slice(0, check), ctx.nextPageWords.slice(0, check))) return none;
+  return { inlines: trailingInlines(last.inlines, tail.length), count: tail.length };
+}
+
+function continuity(ctx: PageContext, pageWords: string[]): Continuity {
+  const tail = tailOf(ctx, pageWords);
+  return { head: headOf(ctx, pageWords), tail: tail.inlines, tailWords: tail.count };
+}
+
+/** Where a block starts on the page: the y of the first line holding its first words. */
+function locate(input: PageInput, text: string, fallback: number): number {
+  const first = words(text).slice(0, 2);
+  if (first.length === 0) return fallback;
+  for (const line of input.lines) {
+    const lineWords = words(line.text);
+    for (let i = 0; i < lineWords.length; i++) {
+      if (
+        lineWords[i] === first[0] &&
+        (first.length === 1 || i + 1 >= lineWords.length || lineWords[i + 1] === first[1])
+      )
+        return line.y;
+    }
+  }
+  return fallback;
+}
+
+function toBlock(block: ReadingBlock, bank: StyleBank, page: number, y: number): Block {
+  const base = { id: '', page, y };
+  switch (block.role) {
+    case 'paragraph':
+    case 'caption':
+      return { ...base, kind: 'paragraph', inlines: styledInlines(block.text, bank) };
+    case 'heading':
+      return {
+        ...base,
+        kind: 'heading',
+        level: block.level,
+        text: block.text.trim(),
+        inlines: styledInlines(block.text, bank),
+      };
+    case 'list_item':
+      words(block.marker).forEach((w) => bank.take(w));
+      return {
+        ...base,
+        kind: 'list_item',
+        marker: block.marker,
+        ordered: block.ordered,
+        inlines: styledInlines(block.text, bank),
+      };
+    case 'code':
+      return { ...base, kind: 'code', text: block.text };
+    case 'table':
+      return { ...base, kind: 'table', rows: block.rows, headerRow: block.header_row };
+    case 'footnote':
+      words(block.label).forEach((w) => bank.take(w));
+      return { ...base, kind: 'footnote', label: block.label, inlines: styledInlines(block.text, bank) };
+  }
+}
+
+/** Puts the page's figures back: at their AI caption when there is one, else by position. */
+function placeFigures(built: Array<{ block: Block; caption: boolean }>, figures: FigureBlock[]): Block[] {
+  const sorted = [...figures].sort((a, b) => a.y - b.y);
+  const captions = built.filter((b) => b.caption);
+  const out: Block[] = [];
+  const placed = new Set<FigureBlock>();
+  const captionFigure = new Map<Block, FigureBlock>();
+  captions.forEach((c, i) => {
+    if (sorted[i]) captionFigure.set(c.block, sorted[i]);
+  });
+  for (const { block } of built) {
+    for (const figure of sorted) {
+      if (!placed.has(figure) && !isCaptionOf(captionFigure, figure) && figure.y <= block.y) {
+        out.push(figure);
+        placed.add(figure);
+      }
+    }
+    const figure = captionFigure.get(block);
+    if (figure && block.kind === 'paragraph') {
+      out.push({ ...figure, caption: block.inlines });
+      placed.add(figure);
+    } else out.push(block);
+  }
+  for (const figure of sorted) if (!placed.has(figure)) out.push(figure);
+  return out;
+}
+
+function isCaptionOf(map: Map<Block, FigureBlock>, figure: FigureBlock): boolean {
+  for (const f of map.values()) if (f === figure) return true;
+  return false;
+}
+
+/** New blocks take the replaced blocks' ids in order (links keep working); ids of dropped blocks map to a kept one. */
+function assignIds(
+  blocks: Block[],
+  heuristic: Block[],
+  page: number,
+  idsInUse: Set<string>,
+): Map<string, string> {
+  const oldIds = heuristic.filter((b) => b.kind !== 'figure').map((b) => b.id);
+  const queue = [...oldIds];
+  let minted = 0;
+  for (const block of blocks) {
+    if (block.kind === 'figure') continue;
+    let id = queue.shift();
+    while (id === undefined) {
+      const candidate = `ai${page}x${minted++}`;
+      if (!idsInUse.has(candidate)) id = candidate;
+    }
+    idsInUse.add(id);
+    block.id = id;
+  }
+  const target = blocks.filter((b) => b.kind !== 'figure').at(-1)?.id;
+  const idMap = new Map<string, string>();
+  if (target) for (const id of queue) idMap.set(id, target);
+  return idMap;
+}
+
+function wordsOf(blocks: Block[]): string[] {
+  return blocks.flatMap((b) => words(blockText(b)));
+}
+
+/** The page's reading as blocks, or why it was refused. `idsInUse` gains the ids it mints. */
+export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: Set<string>): ApplyResult {
+  const { input } = ctx;
+  const dropped = droppedWords(input, reading);
+  if (typeof dropped === 'string') return { ok: false, reason: dropped };
+  const lineTexts = input.lines.map((l) => l.text);
+  const pairs = hyphenPairs(lineTexts);
+  const pageWords = lineTexts.flatMap(words);
+  const keptLines = input.lines.filter((l) => !reading.artifact_lines.includes(l.index));
+  const readingWords = reading.blocks.flatMap((b) => words(readingText(b)));
+  const vsPage = compareWords(
+    keptLines.flatMap((l) => words(l.text)),
+    readingWords,
+    pairs,
+  );
+  if (!withinTolerance(vsPage))
+    return { ok: false, reason: `text differs from the page (+${vsPage.added}/-${vsPage.lost} words)` };
+
+  const heuristicWords = wordsOf(ctx.heuristic);
+  const cont = continuity(ctx, pageWords);
+  const blocksIn = stripHead(reading.blocks, cont.head);
+  if (!blocksIn) return { ok: false, reason: 'paragraph continued from the previous page not at the top' };
+
+  const bank = new StyleBank(ctx.heuristic);
+  let y = input.lines[0]?.y ?? 0;
+  const built = blocksIn.map((b) => {
+    y = locate(input, readingText(b), y);
+    return { block: toBlock(b, bank, input.page, y), caption: b.role === 'caption' };
+  });
+  appendTail(built, cont, input.page, y);
+  const figures = ctx.heuristic.filter((b): b is FigureBlock => b.kind === 'figure');
+  const blocks = placeFigures(built, figures);
+  if (blocks.length === 0)
+    return { ok: false, reason: 'nothing of its own on the page (continued paragraph)' };
+
+  const recovered = minus(minus(multiset(pageWords), multiset(heuristicWords)), multiset(cont.head));
+  const verdict = finalCheck(heuristicWords, recovered, wordsOf(blocks), dropped, pairs);
+  if (verdict) return { ok: false, reason: verdict };
+  const idMap = assignIds(blocks, ctx.heuristic, input.page, idsInUse);
+  return { ok: true, blocks, idMap };
+}
+
+/** Removes the continued paragraph's words from the top of the reading; undefined when they are not there. */
+function stripHead(blocks: ReadingBlock[], head: string[]): ReadingBlock[] | undefined {
+  const out = [...blocks];
+  let done = 0;
+  while (done < head.length) {
+    const first = out[0];
+    if (!first || first.role === 'table' || first.role === 'list_item' || first.role === 'footnote')
+      return undefined;
+    const [seen, rest] = splitAfterWords(first.text, head.length - done);
+    if (!sequenceEquals(seen, head.slice(done, done + seen.length))) return undefined;
+    done += seen.length;
+    if (rest === '' || seen.length === 0) out.shift();
+    else out[0] = { ...first, text: rest };
+    if (seen.length === 0 && rest !== '') return undefined;
+  }
+  return out;
+}
+
+function appendTail(
+  built: Array<{ block: Block; caption: boolean }>,
+  cont: Continuity,
+  page: number,
+  y: number,
+): void {
+  if (cont.tail.length === 0) return;
+  const last = built.at(-1)?.block;
+  if (last && (last.kind === 'paragraph' || last.kind === 'list_item' || last.kind === 'footnote')) {
+    const lastInline = last.inlines.at(-1);
+    if (lastInline && !/\s$/.test(lastInline.text)) lastInline.text += ' ';
+    last.inlines.push(...cont.tail);
+  } else {
+    built.push({ block: { id: '', page, y, kind: 'paragraph', inlines: cont.tail }, caption: false });
+  }
+}
+
+/** Against the heuristic blocks: nothing of theirs lost (unless dropped as an artifact), nothing added but what they missed. */
+function finalCheck(
+  heuristicWords: string[],
+  recovered: Multiset,
+  newWords: string[],
+  dropped: string[],
+  pairs: Array<[string, string]>,
+): string | undefined {
+  const expected = [...heuristicWords];
+  for (const [word, count] of recovered) for (let i = 0; i < count; i++) expected.push(word);
+  const comparison = compareWords(expected, [...newWords, ...dropped], pairs);
+  if (!withinTolerance(comparison)) {
+    return `reading disagrees with the heuristic blocks (+${comparison.added}/-${comparison.lost} words)`;
+  }
+  return undefined;
+}
