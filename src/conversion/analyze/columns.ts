@@ -1,0 +1,158 @@
+/**
+ * Column detection and reading order. A page has two columns when a vertical gutter separates enough lines
+ * side by side; lines that cross the gutter (titles, full-width figures' captions) split the page into bands,
+ * read top to bottom, each band left column first.
+ */
+import type { Line } from '../model/layout';
+import { unionBox } from './lines';
+
+export interface OrderedPage {
+  lines: Line[];
+  columns: number;
+}
+
+interface Gutter {
+  x0: number;
+  x1: number;
+}
+
+const MIN_LINES_PER_COLUMN = 4;
+
+function findGutter(lines: Line[]): Gutter | null {
+  if (lines.length < 2 * MIN_LINES_PER_COLUMN) return null;
+  let minX = Infinity;
+  let maxX = -Infinity;
+  for (const l of lines) {
+    minX = Math.min(minX, l.box.x);
+    maxX = Math.max(maxX, l.box.x + l.box.w);
+  }
+  const width = maxX - minX;
+  if (width < 150) return null;
+  // Coverage histogram over 1pt bins: how many lines cover each x.
+  const n = Math.ceil(width) + 1;
+  const cover = new Int32Array(n);
+  for (const l of lines) {
+    const a = Math.max(0, Math.floor(l.box.x - minX));
+    const b = Math.min(n - 1, Math.ceil(l.box.x + l.box.w - minX));
+    cover[a] += 1;
+    if (b + 1 < n) cover[b + 1] -= 1;
+  }
+  for (let i = 1; i < n; i++) cover[i] += cover[i - 1];
+  const lo = Math.floor(0.25 * width);
+  const hi = Math.ceil(0.75 * width);
+  const maxCross = Math.max(1, Math.floor(0.06 * lines.length));
+  // Widest run of low-coverage bins in the middle half of the text area.
+  let best: Gutter | null = null;
+  let runStart = -1;
+  for (let i = lo; i <= hi + 1; i++) {
+    const low = i <= hi && cover[i] <= maxCross;
+    if (low && runStart < 0) runStart = i;
+    if (!low && runStart >= 0) {
+      const g = { x0: minX + runStart, x1: minX + i - 1 };
+      if (!best || g.x1 - g.x0 > best.x1 - best.x0) best = g;
+      runStart = -1;
+    }
+  }
+  if (!best || best.x1 - best.x0 < 6) return null;
+  const mid = (best.x0 + best.x1) / 2;
+  const left = lines.filter((l) => l.box.x + l.box.w <= mid);
+  const right = lines.filter((l) => l.box.x >= mid);
+  if (left.length < MIN_LINES_PER_COLUMN || right.length < MIN_LINES_PER_COLUMN) return null;
+  // The two sides must stand side by side, not one above the other.
+  const lb = unionBox(left.map((l) => l.box));
+  const rb = unionBox(right.map((l) => l.box));
+  const overlap = Math.min(lb.y + lb.h, rb.y + rb.h) - Math.max(lb.y, rb.y);
+  if (overlap < 0.3 * Math.min(lb.h, rb.h)) return null;
+  // Both sides must look like text columns: a real column has lines of similar width filling it.
+  const wide = (set: Line[], colW: number) => set.filter((l) => l.box.w > 0.5 * colW).length;
+  if (wide(left, mid - minX) < 0.3 * left.length || wide(right, maxX - mid) < 0.3 * right.length) return null;
+  return best;
+}
+
+/** Merges fragments that share a row within one column back into one line (table cells, tabbed text). */
+function mergeRow(frags: Line[]): Line[] {
+  if (frags.length <= 1) return frags;
+  const sorted = [...frags].sort((a, b) => a.box.x - b.box.x);
+  const first = sorted[0];
+  const spans = sorted.flatMap((f, i) =>
+    f.spans.map((s, j) =>
+      i < sorted.length - 1 && j === f.spans.length - 1 ? { ...s, text: s.text + ' ' } : s,
+    ),
+  );
+  const byChars = [...sorted].sort((a, b) => b.text.length - a.text.length)[0];
+  return [
+    {
+      ...byChars,
+      text: sorted.map((f) => f.text).join(' '),
+      box: unionBox(sorted.map((f) => f.box)),
+      spans,
+      bold: sorted.every((f) => f.bold),
+      italic: sorted.every((f) => f.italic),
+      monospace: sorted.every((f) => f.monospace),
+      column: first.column,
+    },
+  ];
+}
+
+function byTop(a: Line, b: Line): number {
+  return a.box.y - b.box.y || a.box.x - b.box.x;
+}
+
+export function orderPage(rows: Line[][]): OrderedPage {
+  const all = rows.flat();
+  const gutter = findGutter(all);
+  if (!gutter) {
+    const lines = rows.flatMap((r) => mergeRow(r));
+    lines.sort(byTop);
+    return { lines, columns: 1 };
+  }
+  const mid = (gutter.x0 + gutter.x1) / 2;
+  // Bands separated by spanning lines.
+  const out: Line[] = [];
+  let left: Line[] = [];
+  let right: Line[] = [];
+  const flush = () => {
+    out.push(...mergeRows(left).sort(byTop), ...mergeRows(right).sort(byTop));
+    left = [];
+    right = [];
+  };
+  const sortedRows = [...rows].sort((a, b) => a[0].box.y - b[0].box.y);
+  for (const row of sortedRows) {
+    const spanning = row.filter((l) => l.box.x < gutter.x0 - 1 && l.box.x + l.box.w > gutter.x1 + 1);
+    if (spanning.length) {
+      flush();
+      for (const l of row) l.column = 0;
+      out.push(...mergeRow(row));
+      continue;
+    }
+    for (const l of row) {
+      if (l.box.x + l.box.w / 2 < mid) {
+        l.column = 0;
+        left.push(l);
+      } else {
+        l.column = 1;
+        right.push(l);
+      }
+    }
+  }
+  flush();
+  return { lines: out, columns: 2 };
+}
+
+/** Groups lines of one column by row (same baseline) and merges each group. */
+function mergeRows(lines: Line[]): Line[] {
+  const sorted = [...lines].sort(byTop);
+  const out: Line[] = [];
+  let group: Line[] = [];
+  for (const l of sorted) {
+    const g = group[0];
+    if (g && Math.abs(l.box.y + l.box.h - (g.box.y + g.box.h)) < 0.4 * Math.min(l.size, g.size)) {
+      group.push(l);
+    } else {
+      if (group.length) out.push(...mergeRow(group));
+      group = [l];
+    }
+  }
+  if (group.length) out.push(...mergeRow(group));
+  return out;
+}

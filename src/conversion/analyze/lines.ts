@@ -1,0 +1,219 @@
+/**
+ * Spans → rows (same baseline) → line fragments (split at wide gaps, e.g. a column gutter).
+ * Spaces are inferred from gaps; monospace runs keep their alignment (one space per character cell).
+ */
+import type { Box, FontInfo, Line, TextSpan } from '../model/layout';
+import type { RawLink, RawSpan } from '../pdf/raw';
+import { WORD_GAP_EM } from '../pdf/page-parse';
+import { cleanText } from './text-clean';
+
+/** A gap wider than this many ems splits a row into separate fragments (column gutters, table cells). */
+export const FRAGMENT_GAP_EM = 1.6;
+
+interface Row {
+  base: number;
+  top: number;
+  bottom: number;
+  size: number;
+  spans: RawSpan[];
+}
+
+function overlapV(aTop: number, aBottom: number, bTop: number, bBottom: number): number {
+  return Math.min(aBottom, bBottom) - Math.max(aTop, bTop);
+}
+
+/** Groups spans sharing a baseline (superscripts and subscripts join the row they overlap most). */
+export function buildRows(spans: RawSpan[]): Row[] {
+  const sorted = [...spans].sort((a, b) => a.base - b.base || a.x - b.x);
+  const rows: Row[] = [];
+  for (const s of sorted) {
+    let best: Row | null = null;
+    let bestOverlap = 0;
+    for (let i = rows.length - 1; i >= 0 && i >= rows.length - 4; i--) {
+      const r = rows[i];
+      if (s.base - r.base > Math.max(r.size, s.size)) break;
+      const ov = overlapV(s.y, s.y + s.h, r.top, r.bottom);
+      const minH = Math.min(s.h, r.bottom - r.top);
+      const sameBase = Math.abs(s.base - r.base) < 0.25 * Math.min(s.size, r.size);
+      const scripted = Math.min(s.size, r.size) < 0.85 * Math.max(s.size, r.size);
+      if ((sameBase || (ov > 0.55 * minH && scripted)) && ov > bestOverlap) {
+        best = r;
+        bestOverlap = ov;
+      }
+    }
+    if (best) {
+      best.spans.push(s);
+      if (s.size > best.size * 1.05) {
+        best.size = s.size;
+        best.base = s.base;
+      }
+      best.top = Math.min(best.top, s.y);
+      best.bottom = Math.max(best.bottom, s.y + s.h);
+    } else {
+      rows.push({ base: s.base, top: s.y, bottom: s.y + s.h, size: s.size, spans: [s] });
+    }
+  }
+  for (const r of rows) r.spans.sort((a, b) => a.x - b.x);
+  return rows;
+}
+
+function charWidth(s: { text: string; w: number; size: number }): number {
+  const n = [...s.text].length;
+  return n > 0 && s.w > 0 ? s.w / n : 0.5 * s.size;
+}
+
+/** Spaces to put between two neighbouring spans on a row. */
+export function gapSpaces(
+  prev: RawSpan | TextSpan,
+  next: RawSpan,
+  monoPrev: boolean,
+  monoNext: boolean,
+): string {
+  const prevRight = 'box' in prev ? prev.box.x + prev.box.w : prev.x + prev.w;
+  const gap = next.x - prevRight;
+  const size = Math.min(prev.size, next.size);
+  if (monoPrev && monoNext) {
+    const cw = charWidth(next);
+    if (gap > 0.35 * cw) return ' '.repeat(Math.max(1, Math.min(60, Math.round(gap / cw))));
+    return next.spaceBefore ? ' ' : '';
+  }
+  if (gap > WORD_GAP_EM * size || next.spaceBefore) return ' ';
+  return '';
+}
+
+function linkIndex(s: RawSpan, links: RawLink[]): number {
+  const cx = s.x + s.w / 2;
+  const cy = s.y + s.h / 2;
+  for (let i = 0; i < links.length; i++) {
+    const l = links[i];
+    if (cx >= l.x - 1 && cx <= l.x + l.w + 1 && cy >= l.y - 2 && cy <= l.y + l.h + 2) return i;
+  }
+  return -1;
+}
+
+export interface FragmentContext {
+  fonts: Record<string, FontInfo>;
+  links: RawLink[];
+}
+
+/** Builds a Line from spans on one row (sorted by x), merging same-font neighbours into compact spans. */
+export function makeLine(spans: RawSpan[], ctx: FragmentContext, rowBase: number): Line {
+  const out: TextSpan[] = [];
+  let text = '';
+  const chars = new Map<string, number>();
+  let prev: RawSpan | null = null;
+  let prevLink = -1;
+  let cur: TextSpan | null = null;
+  for (const s of spans) {
+    const t = cleanText(s.text);
+    if (!t) continue;
+    const mono = ctx.fonts[s.fontId]?.monospace ?? false;
+    const link = ctx.links.length ? linkIndex(s, ctx.links) : -1;
+    let sep = '';
+    if (prev) sep = gapSpaces(prev, s, ctx.fonts[prev.fontId]?.monospace ?? false, mono);
+    text += sep + t;
+    chars.set(s.fontId, (chars.get(s.fontId) ?? 0) + t.length);
+    const sameRun =
+      cur &&
+      cur.fontId === s.fontId &&
+      Math.abs(cur.size - s.size) < 0.05 * s.size &&
+      link === prevLink &&
+      s.x - (cur.box.x + cur.box.w) < FRAGMENT_GAP_EM * s.size;
+    if (cur && sameRun) {
+      cur.text += sep + t;
+      cur.box.w = Math.max(cur.box.w, s.x + s.w - cur.box.x);
+      cur.box.y = Math.min(cur.box.y, s.y);
+    } else {
+      if (cur && sep) cur.text += sep.length > 1 ? sep : ' ';
+      cur = { text: t, box: { x: s.x, y: s.y, w: s.w, h: s.h }, fontId: s.fontId, size: s.size };
+      out.push(cur);
+    }
+    prev = s;
+    prevLink = link;
+  }
+  // Trailing separators belong between spans, never at the end of the line.
+  if (out.length) out[out.length - 1].text = out[out.length - 1].text.replace(/\s+$/, '');
+  let fontId = '';
+  let best = -1;
+  let total = 0;
+  let monoChars = 0;
+  for (const [f, n] of chars) {
+    total += n;
+    if (ctx.fonts[f]?.monospace) monoChars += n;
+    if (n > best) {
+      best = n;
+      fontId = f;
+    }
+  }
+  const box = unionBox(out.map((s) => s.box));
+  const dominant = ctx.fonts[fontId];
+  // Size of the row's main text (superscripts excluded): the size with most characters.
+  const sizeChars = new Map<number, number>();
+  for (const s of out) {
+    const k = Math.round(s.size * 2) / 2;
+    sizeChars.set(k, (sizeChars.get(k) ?? 0) + s.text.length);
+  }
+  let size = 0;
+  let sizeBest = -1;
+  for (const [k, n] of sizeChars) {
+    if (n > sizeBest || (n === sizeBest && k > size)) {
+      size = k;
+      sizeBest = n;
+    }
+  }
+  const boldChars = [...chars].reduce((a, [f, n]) => a + (ctx.fonts[f]?.bold ? n : 0), 0);
+  const italicChars = [...chars].reduce((a, [f, n]) => a + (ctx.fonts[f]?.italic ? n : 0), 0);
+  void rowBase;
+  return {
+    text: text.trim(),
+    box,
+    spans: out,
+    fontId,
+    size,
+    bold: total > 0 ? boldChars >= 0.6 * total : Boolean(dominant?.bold),
+    italic: total > 0 ? italicChars >= 0.6 * total : Boolean(dominant?.italic),
+    monospace: total > 0 && monoChars >= 0.6 * total,
+    column: 0,
+  };
+}
+
+export function unionBox(boxes: Box[]): Box {
+  if (boxes.length === 0) return { x: 0, y: 0, w: 0, h: 0 };
+  let x0 = Infinity;
+  let y0 = Infinity;
+  let x1 = -Infinity;
+  let y1 = -Infinity;
+  for (const b of boxes) {
+    x0 = Math.min(x0, b.x);
+    y0 = Math.min(y0, b.y);
+    x1 = Math.max(x1, b.x + b.w);
+    y1 = Math.max(y1, b.y + b.h);
+  }
+  return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+}
+
+/** Splits each row at wide gaps; returns fragments (one Line each), rows top to bottom. */
+export function buildFragments(spans: RawSpan[], ctx: FragmentContext): Line[][] {
+  const rows = buildRows(spans);
+  const result: Line[][] = [];
+  for (const row of rows) {
+    const frags: RawSpan[][] = [];
+    let cur: RawSpan[] = [];
+    let right = -Infinity;
+    for (const s of row.spans) {
+      const bothMono =
+        cur.length > 0 && ctx.fonts[cur[cur.length - 1].fontId]?.monospace && ctx.fonts[s.fontId]?.monospace;
+      const limit = (bothMono ? 4 : FRAGMENT_GAP_EM) * Math.max(row.size, s.size);
+      if (cur.length && s.x - right > limit) {
+        frags.push(cur);
+        cur = [];
+      }
+      cur.push(s);
+      right = Math.max(right, s.x + s.w);
+    }
+    if (cur.length) frags.push(cur);
+    const lines = frags.map((f) => makeLine(f, ctx, row.base)).filter((l) => l.text.length > 0);
+    if (lines.length) result.push(lines);
+  }
+  return result;
+}

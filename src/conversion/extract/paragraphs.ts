@@ -1,0 +1,285 @@
+/**
+ * Lines in reading order → groups (paragraph, heading, code, list item, footnote, figure). Paragraphs are
+ * joined across line, column and page breaks while the sentence goes on; running headers, footers and page
+ * numbers were marked by analyze and are skipped; footnotes and figures met while a paragraph is still open
+ * wait until it closes.
+ */
+import type { FontStatistics, ImageRef, Line, PageLayout } from '../model/layout';
+import { BULLET_RE, CAPTION_RE, ORDERED_RE, classifyLine, type LineKind } from './classify';
+
+export type GroupKind = 'para' | 'heading' | 'code' | 'footnote' | 'list' | 'figure';
+
+export interface GroupLine {
+  line: Line;
+  page: number;
+}
+
+export interface Group {
+  kind: GroupKind;
+  lines: GroupLine[];
+  page: number;
+  y: number;
+  image?: ImageRef;
+}
+
+const TERMINAL_RE = /(?:[.!?:…]["”’»)\]]*|(?:\.\s?){3,}\s*[\divxlc]+)$/iu;
+
+export interface PageMetrics {
+  left: number[];
+  right: number[];
+}
+
+function mode(values: number[]): number {
+  const counts = new Map<number, number>();
+  let best = values[0] ?? 0;
+  let bestN = 0;
+  for (const v of values) {
+    const k = Math.round(v);
+    const n = (counts.get(k) ?? 0) + 1;
+    counts.set(k, n);
+    if (n > bestN || (n === bestN && k < best)) {
+      best = k;
+      bestN = n;
+    }
+  }
+  return best;
+}
+
+export function pageMetrics(page: PageLayout): PageMetrics {
+  const left: number[] = [];
+  const right: number[] = [];
+  for (let c = 0; c < Math.max(1, page.columns); c++) {
+    const lines = page.lines.filter((l) => !l.artifact && l.column === c && !l.monospace);
+    if (lines.length === 0) {
+      left.push(0);
+      right.push(page.width);
+      continue;
+    }
+    left.push(mode(lines.map((l) => l.box.x)));
+    const rights = lines.map((l) => l.box.x + l.box.w).sort((a, b) => a - b);
+    right.push(rights[Math.floor(0.9 * (rights.length - 1))]);
+  }
+  return { left, right };
+}
+
+/** Typical distance between the tops of two consecutive body lines. */
+export function bodyLineSpacing(pages: PageLayout[], stats: FontStatistics): number {
+  const deltas: number[] = [];
+  for (const p of pages) {
+    let prev: Line | null = null;
+    for (const l of p.lines) {
+      if (l.artifact) continue;
+      if (
+        prev &&
+        prev.column === l.column &&
+        Math.abs(l.size - stats.bodySize) < 0.6 &&
+        Math.abs(prev.size - stats.bodySize) < 0.6
+      ) {
+        const d = l.box.y - prev.box.y;
+        if (d > 0.8 * l.size && d < 2.2 * l.size) deltas.push(d);
+      }
+      prev = l;
+      if (deltas.length > 20000) break;
+    }
+  }
+  if (deltas.length === 0) return stats.bodySize * 1.2;
+  deltas.sort((a, b) => a - b);
+  return deltas[Math.floor(deltas.length / 2)];
+}
+
+function startsList(text: string): boolean {
+  return BULLET_RE.test(text) || ORDERED_RE.test(text);
+}
+
+export interface GroupingInput {
+  pages: PageLayout[];
+  stats: FontStatistics;
+  lineSpacing: number;
+  /** Images to show as figures (already filtered), by page index. */
+  figures: Map<number, ImageRef[]>;
+}
+
+interface Item {
+  line?: Line;
+  image?: ImageRef;
+  page: PageLayout;
+  kind: LineKind | 'figure';
+}
+
+function pageItems(page: PageLayout, input: GroupingInput): Item[] {
+  const lines = page.lines.filter((l) => !l.artifact);
+  const items: Item[] = lines.map((line) => ({
+    line,
+    page,
+    kind: classifyLine(line, { stats: input.stats, page }),
+  }));
+  const figures = input.figures.get(page.index) ?? [];
+  for (const image of figures) {
+    const col =
+      page.columns > 1 && image.box.x + image.box.w / 2 > page.width / 2 && image.box.w < page.width / 2
+        ? 1
+        : 0;
+    const spanning = page.columns > 1 && image.box.w >= page.width / 2;
+    let at = items.findIndex(
+      (it) =>
+        it.line && (spanning || it.line.column === col) && it.line.box.y >= image.box.y + image.box.h / 2,
+    );
+    if (at < 0) at = items.length;
+    items.splice(at, 0, { image, page, kind: 'figure' });
+  }
+  return items;
+}
+
+export function groupLines(input: GroupingInput): Group[] {
+  const groups: Group[] = [];
+  const deferred: Group[] = [];
+  let open: Group | null = null;
+  let prevItem: Item | null = null;
+  let metrics: PageMetrics | null = null;
+  let metricsPage = -1;
+  let lastFootnote: Group | null = null;
+  const spacing = input.lineSpacing;
+
+  const close = () => {
+    if (open) groups.push(open);
+    open = null;
+    if (deferred.length) {
+      groups.push(...deferred);
+      deferred.length = 0;
+    }
+  };
+  const start = (kind: GroupKind, line: Line, page: number): Group => {
+    const g: Group = { kind, lines: [{ line, page }], page, y: line.box.y };
+    return g;
+  };
+
+  for (const page of input.pages) {
+    if (metricsPage !== page.index) {
+      metrics = pageMetrics(page);
+      metricsPage = page.index;
+    }
+    const m = metrics as PageMetrics;
+    for (const item of pageItems(page, input)) {
+      if (item.kind === 'figure' && item.image) {
+        const fig: Group = {
+          kind: 'figure',
+          lines: [],
+          page: page.index,
+          y: item.image.box.y,
+          image: item.image,
+        };
+        const cur = open as Group | null;
+        if (cur && cur.kind === 'para' && cur.lines[cur.lines.length - 1].page !== page.index)
+          deferred.push(fig);
+        else if (cur && cur.kind === 'para' && !TERMINAL_RE.test(cur.lines[cur.lines.length - 1].line.text))
+          deferred.push(fig);
+        else {
+          close();
+          groups.push(fig);
+        }
+        continue;
+      }
+      const line = item.line as Line;
+      const kind = item.kind as LineKind;
+      if (prevItem?.page !== page) lastFootnote = null;
+      const prev = prevItem?.line ?? null;
+      const samePlace = prev !== null && prevItem?.page === page && prev.column === line.column;
+      const cur = open as Group | null;
+
+      const footnoteGoesOn =
+        lastFootnote !== null && kind === 'body' && samePlace && line.size < input.stats.bodySize * 0.92;
+      if (kind === 'footnote' || footnoteGoesOn) {
+        if (kind === 'footnote') {
+          const fn = start('footnote', line, page.index);
+          if (cur && (cur.kind === 'para' || cur.kind === 'list')) {
+            deferred.push(fn);
+          } else {
+            close();
+            open = fn;
+          }
+          // Footnotes are their own flow: keep a handle on the latest for continuation lines.
+          lastFootnote = fn;
+        } else if (lastFootnote) {
+          lastFootnote.lines.push({ line, page: page.index });
+        }
+        prevItem = item;
+        continue;
+      }
+      lastFootnote = null;
+
+      if (kind === 'code') {
+        if (cur && cur.kind === 'code' && samePlace && line.box.y - prev!.box.y < 3 * spacing) {
+          cur.lines.push({ line, page: page.index });
+        } else {
+          close();
+          open = start('code', line, page.index);
+        }
+        prevItem = item;
+        continue;
+      }
+
+      if (kind === 'heading') {
+        if (
+          cur &&
+          cur.kind === 'heading' &&
+          samePlace &&
+          Math.abs(prev!.size - line.size) < 0.5 &&
+          line.box.y - prev!.box.y < 2.2 * line.size
+        ) {
+          cur.lines.push({ line, page: page.index });
+        } else {
+          close();
+          open = start('heading', line, page.index);
+        }
+        prevItem = item;
+        continue;
+      }
+
+      // Body text.
+      const text = line.text;
+      const col = Math.min(line.column, m.left.length - 1);
+      const left = m.left[col];
+      const right = m.right[col];
+      const isListStart = startsList(text);
+      const isCaption = CAPTION_RE.test(text);
+      let continues = false;
+      if (cur && (cur.kind === 'para' || cur.kind === 'list')) {
+        const last = cur.lines[cur.lines.length - 1];
+        const lastLine = last.line;
+        const lastText = lastLine.text;
+        if (isListStart || isCaption) continues = false;
+        else if (samePlace && last.page === page.index) {
+          const gap = line.box.y - lastLine.box.y;
+          const indented = line.box.x - left > 0.9 * line.size && lastLine.box.x - left < 0.5 * line.size;
+          const lastShort = lastLine.box.x + lastLine.box.w < right - 2.5 * line.size;
+          const sizeJump = Math.abs(line.size - lastLine.size) > 0.15 * lastLine.size;
+          continues =
+            gap > 0 &&
+            gap < 1.45 * Math.max(spacing, lastLine.size) &&
+            !sizeJump &&
+            !(indented && cur.kind === 'para') &&
+            !(lastShort && TERMINAL_RE.test(lastText));
+          if (cur.kind === 'list' && continues) {
+            // A list item's wrapped lines hang under its text, not at its marker.
+            continues = line.box.x > cur.lines[0].line.box.x + 0.3 * line.size || !TERMINAL_RE.test(lastText);
+          }
+        } else {
+          // New column or page: go on while the sentence does.
+          const sizeOk = Math.abs(line.size - lastLine.size) <= 0.15 * lastLine.size;
+          const indented = line.box.x - left > 0.9 * line.size;
+          const lower = /^[\p{Ll}]/u.test(text);
+          continues = sizeOk && !TERMINAL_RE.test(lastText) && (lower || !indented);
+        }
+      }
+      if (continues && cur) {
+        cur.lines.push({ line, page: page.index });
+      } else {
+        close();
+        open = start(isListStart ? 'list' : 'para', line, page.index);
+      }
+      prevItem = item;
+    }
+  }
+  close();
+  return groups;
+}

@@ -1,0 +1,448 @@
+/**
+ * One page → spans, images, links, fonts, from a single pass over pdf.js's operator list (the text state is
+ * tracked here, the way pdf.js's canvas renderer does), so no page is parsed twice.
+ */
+import { createHash } from 'node:crypto';
+import type { FontInfo } from '../model/layout';
+import { fontIdFor, fontInfoFrom } from './fonts';
+import type { PdfjsDocument, PdfjsFont, PdfjsGlyph, PdfjsImage, PdfjsModule, PdfjsPage } from './pdfjs';
+import type { RawImage, RawLink, RawPage, RawSpan } from './raw';
+
+type Matrix = [number, number, number, number, number, number];
+
+function mul(m1: readonly number[], m2: readonly number[]): Matrix {
+  return [
+    m1[0] * m2[0] + m1[2] * m2[1],
+    m1[1] * m2[0] + m1[3] * m2[1],
+    m1[0] * m2[2] + m1[2] * m2[3],
+    m1[1] * m2[2] + m1[3] * m2[3],
+    m1[0] * m2[4] + m1[2] * m2[5] + m1[4],
+    m1[1] * m2[4] + m1[3] * m2[5] + m1[5],
+  ];
+}
+
+interface TextState {
+  ctm: Matrix;
+  font: PdfjsFont | null;
+  fontId: string;
+  fontSize: number;
+  fontDirection: number;
+  charSpacing: number;
+  wordSpacing: number;
+  hScale: number;
+  leading: number;
+  rise: number;
+  tm: Matrix;
+  x: number;
+  y: number;
+  lineX: number;
+  lineY: number;
+}
+
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+/** A gap wider than this (in ems) between two glyphs ends a span (the line builder turns it into a space). */
+export const WORD_GAP_EM = 0.15;
+
+class SpanBuilder {
+  readonly spans: RawSpan[] = [];
+  rotatedChars = 0;
+  private cur: RawSpan | null = null;
+  private pendingSpace = false;
+
+  space(): void {
+    this.flush();
+    this.pendingSpace = true;
+  }
+
+  flush(): void {
+    if (this.cur) {
+      if (this.cur.text.length > 0) this.spans.push(this.cur);
+      this.cur = null;
+    }
+  }
+
+  glyph(
+    text: string,
+    x0: number,
+    x1: number,
+    base: number,
+    size: number,
+    fontId: string,
+    ascent: number,
+  ): void {
+    const cur = this.cur;
+    if (
+      cur &&
+      cur.fontId === fontId &&
+      Math.abs(cur.size - size) < 0.05 * size &&
+      Math.abs(cur.base - base) < 0.2 * size &&
+      x0 >= cur.x + cur.w - 0.35 * size &&
+      x0 - (cur.x + cur.w) < WORD_GAP_EM * size
+    ) {
+      cur.text += text;
+      cur.w = Math.max(cur.w, x1 - cur.x);
+      return;
+    }
+    this.flush();
+    const top = base - size * ascent;
+    this.cur = { text, x: x0, y: top, w: Math.max(0, x1 - x0), h: size, base, size, fontId };
+    if (this.pendingSpace) this.cur.spaceBefore = true;
+    this.pendingSpace = false;
+  }
+}
+
+function hashImage(img: PdfjsImage): string | null {
+  const data = img.data;
+  if (!data || data.byteLength === 0) return null;
+  const h = createHash('sha1');
+  h.update(`${img.width}x${img.height}:${img.kind ?? 0}:`);
+  h.update(data);
+  return h.digest('hex').slice(0, 16);
+}
+
+function getObj(page: PdfjsPage, objId: string): PdfjsImage | null {
+  try {
+    const store = objId.startsWith('g_') ? page.commonObjs : page.objs;
+    if (!store.has(objId)) return null;
+    return store.get(objId) as PdfjsImage;
+  } catch {
+    return null;
+  }
+}
+
+/** Bounding box of the unit square under a matrix. */
+function unitBox(m: Matrix): { x: number; y: number; w: number; h: number } {
+  const xs = [m[4], m[0] + m[4], m[2] + m[4], m[0] + m[2] + m[4]];
+  const ys = [m[5], m[1] + m[5], m[3] + m[5], m[1] + m[3] + m[5]];
+  const x = Math.min(...xs);
+  const y = Math.min(...ys);
+  return { x, y, w: Math.max(...xs) - x, h: Math.max(...ys) - y };
+}
+
+export interface ParsePageOptions {
+  /** Keep decoded image pixels (extract needs them; analyze only hashes them). */
+  onImage?: (image: RawImage, pixels: PdfjsImage) => void | Promise<void>;
+}
+
+export async function parsePage(
+  pdfjs: PdfjsModule,
+  doc: PdfjsDocument,
+  index: number,
+  options: ParsePageOptions = {},
+): Promise<RawPage> {
+  const page = await doc.getPage(index + 1);
+  try {
+    const viewport = page.getViewport({ scale: 1 });
+    const vt = viewport.transform as Matrix;
+    const result: RawPage = {
+      index,
+      width: viewport.width,
+      height: viewport.height,
+      transform: [...vt],
+      spans: [],
+      images: [],
+      links: [],
+      rotatedChars: 0,
+      paths: 0,
+      fonts: [],
+    };
+    const opList = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
+    const fonts = new Map<string, FontInfo>();
+    const fontCache = new Map<string, { font: PdfjsFont | null; id: string }>();
+    const OPS = pdfjs.OPS;
+    const spans = new SpanBuilder();
+    const stack: TextState[] = [];
+    let st: TextState = {
+      ctm: vt,
+      font: null,
+      fontId: '',
+      fontSize: 0,
+      fontDirection: 1,
+      charSpacing: 0,
+      wordSpacing: 0,
+      hScale: 1,
+      leading: 0,
+      rise: 0,
+      tm: IDENTITY,
+      x: 0,
+      y: 0,
+      lineX: 0,
+      lineY: 0,
+    };
+    let imageSeq = 0;
+    const pendingImages: Array<Promise<void> | void> = [];
+
+    const moveText = (x: number, y: number) => {
+      st.x = st.lineX += x;
+      st.y = st.lineY += y;
+    };
+
+    const showText = (glyphs: Array<PdfjsGlyph | number | null>) => {
+      const font = st.font;
+      if (!font || st.fontSize === 0) return;
+      const fontSize = st.fontSize;
+      const fontMatrix = font.fontMatrix ?? [0.001, 0, 0, 0.001, 0, 0];
+      const widthAdvanceScale = fontSize * fontMatrix[0];
+      const vertical = Boolean(font.vertical);
+      const m = mul(st.ctm, st.tm);
+      const hScale = st.hScale * st.fontDirection;
+      // Device size: how tall 1 text-space unit is on the page (y direction).
+      const sizeDev = fontSize * Math.hypot(m[2], m[3]);
+      const horizontal = !vertical && Math.abs(m[1]) < 1e-3 * Math.abs(m[0]) && m[0] > 0 && m[3] < 0;
+      let x = 0;
+      const baseY = st.y + st.rise;
+      for (const glyph of glyphs) {
+        if (glyph === null || glyph === undefined) continue;
+        if (typeof glyph === 'number') {
+          x += ((vertical ? 1 : -1) * glyph * fontSize) / 1000;
+          continue;
+        }
+        const spacing = (glyph.isSpace ? st.wordSpacing : 0) + st.charSpacing;
+        const width = vertical ? (glyph.vmetric ? -glyph.vmetric[0] : glyph.width) : glyph.width;
+        const startX = x;
+        const adv = width * widthAdvanceScale;
+        x += vertical ? adv - spacing * st.fontDirection : adv + spacing * st.fontDirection;
+        const uni = glyph.unicode;
+        if (!uni) continue;
+        if (!horizontal) {
+          if (uni.trim()) spans.rotatedChars++;
+          continue;
+        }
+        if (glyph.isSpace || uni.trim() === '') {
+          spans.space();
+          continue;
+        }
+        const tx0 = st.x + startX * hScale;
+        const tx1 = st.x + (startX + adv) * hScale;
+        const dx0 = m[0] * tx0 + m[2] * baseY + m[4];
+        const dx1 = m[0] * tx1 + m[2] * baseY + m[4];
+        const dy = m[1] * tx0 + m[3] * baseY + m[5];
+        spans.glyph(uni, Math.min(dx0, dx1), Math.max(dx0, dx1), dy, sizeDev, st.fontId, 0.8);
+      }
+      if (vertical) st.y -= x;
+      else st.x += x * hScale;
+    };
+
+    const fnArray = opList.fnArray;
+    const argsArray = opList.argsArray;
+    for (let i = 0; i < fnArray.length; i++) {
+      const fn = fnArray[i];
+      const args = (argsArray[i] ?? []) as unknown[];
+      switch (fn) {
+        case OPS.save:
+          stack.push({ ...st });
+          break;
+        case OPS.restore:
+          if (stack.length) st = stack.pop() as TextState;
+          break;
+        case OPS.transform:
+          st.ctm = mul(st.ctm, args as number[]);
+          break;
+        case OPS.paintFormXObjectBegin: {
+          stack.push({ ...st });
+          const matrix = args[0] as number[] | null;
+          if (matrix && matrix.length === 6) st.ctm = mul(st.ctm, matrix);
+          break;
+        }
+        case OPS.paintFormXObjectEnd:
+          if (stack.length) st = stack.pop() as TextState;
+          break;
+        case OPS.beginText:
+          st.tm = IDENTITY;
+          st.x = st.lineX = 0;
+          st.y = st.lineY = 0;
+          break;
+        case OPS.endText:
+          spans.flush();
+          break;
+        case OPS.setFont: {
+          const loadedName = String(args[0]);
+          let size = Number(args[1]);
+          let entry = fontCache.get(loadedName);
+          if (!entry) {
+            let font: PdfjsFont | null = null;
+            try {
+              font = page.commonObjs.get(loadedName) as PdfjsFont;
+            } catch {
+              font = null;
+            }
+            const id = fontIdFor(font ?? undefined, loadedName);
+            entry = { font, id };
+            fontCache.set(loadedName, entry);
+            if (!fonts.has(id)) fonts.set(id, fontInfoFrom(id, font ?? undefined));
+          }
+          if (size < 0) {
+            size = -size;
+            st.fontDirection = -1;
+          } else {
+            st.fontDirection = 1;
+          }
+          st.font = entry.font;
+          st.fontId = entry.id;
+          st.fontSize = size;
+          break;
+        }
+        case OPS.setCharSpacing:
+          st.charSpacing = Number(args[0]);
+          break;
+        case OPS.setWordSpacing:
+          st.wordSpacing = Number(args[0]);
+          break;
+        case OPS.setHScale:
+          st.hScale = Number(args[0]) / 100;
+          break;
+        case OPS.setLeading:
+          st.leading = -Number(args[0]);
+          break;
+        case OPS.setTextRise:
+          st.rise = Number(args[0]);
+          break;
+        case OPS.moveText:
+          moveText(Number(args[0]), Number(args[1]));
+          break;
+        case OPS.setLeadingMoveText:
+          st.leading = Number(args[1]);
+          moveText(Number(args[0]), Number(args[1]));
+          break;
+        case OPS.setTextMatrix: {
+          const m = (Array.isArray(args[0]) || ArrayBuffer.isView(args[0]) ? args[0] : args) as number[];
+          st.tm = [m[0], m[1], m[2], m[3], m[4], m[5]];
+          st.x = st.lineX = 0;
+          st.y = st.lineY = 0;
+          break;
+        }
+        case OPS.nextLine:
+          moveText(0, st.leading);
+          break;
+        case OPS.showText:
+        case OPS.showSpacedText:
+          showText(args[0] as Array<PdfjsGlyph | number>);
+          break;
+        case OPS.nextLineShowText:
+          moveText(0, st.leading);
+          showText(args[0] as Array<PdfjsGlyph | number>);
+          break;
+        case OPS.nextLineSetSpacingShowText:
+          moveText(0, st.leading);
+          st.wordSpacing = Number(args[0]);
+          st.charSpacing = Number(args[1]);
+          showText(args[2] as Array<PdfjsGlyph | number>);
+          break;
+        case OPS.constructPath:
+          result.paths++;
+          break;
+        case OPS.paintImageXObject:
+        case OPS.paintInlineImageXObject:
+        case OPS.paintImageXObjectRepeat: {
+          const seq = imageSeq++;
+          let img: PdfjsImage | null;
+          let objId: string;
+          if (fn === OPS.paintInlineImageXObject) {
+            img = args[0] as PdfjsImage;
+            objId = `inline-${index}-${seq}`;
+          } else {
+            objId = String(args[0]);
+            img = getObj(page, objId);
+          }
+          const width = Number(img?.width ?? args[1] ?? 0);
+          const height = Number(img?.height ?? args[2] ?? 0);
+          const box = unitBox(st.ctm);
+          const hash = img ? hashImage(img) : null;
+          const raw: RawImage = {
+            name: hash ? `img-${hash}` : `img-p${index}-${seq}`,
+            seq,
+            objId,
+            ...box,
+            width,
+            height,
+          };
+          result.images.push(raw);
+          if (img && options.onImage) pendingImages.push(options.onImage(raw, img));
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    spans.flush();
+    await Promise.all(pendingImages);
+    result.spans = spans.spans;
+    result.rotatedChars = spans.rotatedChars;
+    result.fonts = [...fonts.values()];
+    result.links = await pageLinks(doc, page, vt);
+    return result;
+  } finally {
+    page.cleanup();
+  }
+}
+
+function isRef(v: unknown): v is { num: number; gen: number } {
+  return typeof v === 'object' && v !== null && 'num' in v && 'gen' in v;
+}
+
+/** Resolves an explicit or named destination to a page index and a point in that page's user space. */
+export async function resolveDest(
+  doc: PdfjsDocument,
+  dest: string | unknown[] | null | undefined,
+): Promise<{ page: number; x?: number; y?: number } | null> {
+  try {
+    let explicit: unknown[] | null = null;
+    if (typeof dest === 'string') explicit = await doc.getDestination(dest);
+    else if (Array.isArray(dest)) explicit = dest;
+    if (!explicit || explicit.length === 0) return null;
+    const target = explicit[0];
+    let page: number;
+    if (isRef(target)) page = await doc.getPageIndex(target);
+    else if (typeof target === 'number' && Number.isInteger(target)) page = target;
+    else return null;
+    const kind = (explicit[1] as { name?: string } | undefined)?.name;
+    let x: number | undefined;
+    let y: number | undefined;
+    if (kind === 'XYZ') {
+      x = typeof explicit[2] === 'number' ? explicit[2] : undefined;
+      y = typeof explicit[3] === 'number' ? explicit[3] : undefined;
+    } else if (kind === 'FitH' || kind === 'FitBH') {
+      y = typeof explicit[2] === 'number' ? explicit[2] : undefined;
+    } else if (kind === 'FitR') {
+      x = typeof explicit[2] === 'number' ? explicit[2] : undefined;
+      y = typeof explicit[5] === 'number' ? explicit[5] : undefined;
+    }
+    return { page, x, y };
+  } catch {
+    return null;
+  }
+}
+
+const SAFE_URL = /^(https?:\/\/|mailto:)/i;
+
+async function pageLinks(doc: PdfjsDocument, page: PdfjsPage, vt: Matrix): Promise<RawLink[]> {
+  let annots;
+  try {
+    annots = await page.getAnnotations({ intent: 'display' });
+  } catch {
+    return [];
+  }
+  const links: RawLink[] = [];
+  for (const a of annots) {
+    if (a.subtype !== 'Link' || !a.rect) continue;
+    const [x1, y1, x2, y2] = a.rect;
+    const p1 = [vt[0] * x1 + vt[2] * y1 + vt[4], vt[1] * x1 + vt[3] * y1 + vt[5]];
+    const p2 = [vt[0] * x2 + vt[2] * y2 + vt[4], vt[1] * x2 + vt[3] * y2 + vt[5]];
+    const box = {
+      x: Math.min(p1[0], p2[0]),
+      y: Math.min(p1[1], p2[1]),
+      w: Math.abs(p2[0] - p1[0]),
+      h: Math.abs(p2[1] - p1[1]),
+    };
+    const url = a.url ?? a.unsafeUrl;
+    if (url) {
+      if (SAFE_URL.test(url)) links.push({ ...box, url });
+      continue;
+    }
+    if (a.dest) {
+      const d = await resolveDest(doc, a.dest);
+      if (d) links.push({ ...box, destPage: d.page, destUserX: d.x, destUserY: d.y });
+    }
+  }
+  return links;
+}

@@ -1,0 +1,150 @@
+/**
+ * Loading pdf.js (an ES module) from this CommonJS code base, and the minimal typed surface we use.
+ * pdf.js runs in "fake worker" mode inside whatever thread calls it: our own worker threads give the parallelism.
+ */
+import { dirname, join } from 'node:path';
+
+export interface PdfjsGlyph {
+  unicode: string;
+  width: number;
+  isSpace: boolean;
+  vmetric?: number[] | null;
+}
+
+export interface PdfjsFont {
+  name?: string;
+  loadedName?: string;
+  bold?: boolean;
+  black?: boolean;
+  italic?: boolean;
+  vertical?: boolean;
+  isType3Font?: boolean;
+  fontMatrix?: number[];
+  defaultVMetrics?: number[];
+  isMonospace?: boolean;
+}
+
+export interface PdfjsImage {
+  width: number;
+  height: number;
+  kind?: number;
+  data?: Uint8Array | Uint8ClampedArray;
+  bitmap?: unknown;
+}
+
+export interface PdfjsObjs {
+  has(id: string): boolean;
+  get(id: string): unknown;
+}
+
+export interface PdfjsViewport {
+  width: number;
+  height: number;
+  transform: number[];
+}
+
+export interface PdfjsAnnotation {
+  subtype: string;
+  rect: number[];
+  url?: string;
+  unsafeUrl?: string;
+  dest?: string | unknown[] | null;
+  action?: string;
+}
+
+export interface PdfjsOperatorList {
+  fnArray: number[];
+  argsArray: unknown[][];
+}
+
+export interface PdfjsPage {
+  getViewport(params: { scale: number }): PdfjsViewport;
+  getOperatorList(params?: { annotationMode?: number; intent?: string }): Promise<PdfjsOperatorList>;
+  getAnnotations(params?: { intent?: string }): Promise<PdfjsAnnotation[]>;
+  cleanup(): boolean;
+  objs: PdfjsObjs;
+  commonObjs: PdfjsObjs;
+}
+
+export interface PdfjsRef {
+  num: number;
+  gen: number;
+}
+
+export interface PdfjsOutlineItem {
+  title: string;
+  dest: string | unknown[] | null;
+  url?: string | null;
+  items: PdfjsOutlineItem[];
+}
+
+export interface PdfjsMetadata {
+  info: Record<string, unknown>;
+  metadata: { get(name: string): unknown } | null;
+}
+
+export interface PdfjsDocument {
+  numPages: number;
+  getPage(pageNumber: number): Promise<PdfjsPage>;
+  getOutline(): Promise<PdfjsOutlineItem[] | null>;
+  getDestination(id: string): Promise<unknown[] | null>;
+  getPageIndex(ref: PdfjsRef): Promise<number>;
+  getMetadata(): Promise<PdfjsMetadata>;
+  destroy(): Promise<void>;
+}
+
+export interface PdfjsLoadingTask {
+  promise: Promise<PdfjsDocument>;
+  destroy(): Promise<void>;
+}
+
+export interface PdfjsModule {
+  getDocument(params: Record<string, unknown>): PdfjsLoadingTask;
+  OPS: Record<string, number>;
+  AnnotationMode: Record<string, number>;
+  ImageKind: Record<string, number>;
+  PDFDateString: { toDateObject(input: string): Date | null };
+  VerbosityLevel: Record<string, number>;
+}
+
+let loaded: Promise<PdfjsModule> | undefined;
+
+/** The pdf.js module (legacy build: the one meant for Node), imported once per thread. */
+export function loadPdfjs(): Promise<PdfjsModule> {
+  loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs') as unknown as Promise<PdfjsModule>;
+  return loaded;
+}
+
+let assetDir: string | undefined;
+
+function pdfjsDir(): string {
+  assetDir ??= dirname(require.resolve('pdfjs-dist/package.json'));
+  return assetDir;
+}
+
+/**
+ * getDocument parameters that keep pdf.js self-contained and safe: no eval, no font faces, no system fonts,
+ * no network (data is passed in, helper data is read from the installed package).
+ */
+export function documentParams(data: Uint8Array, pdfjs: PdfjsModule): Record<string, unknown> {
+  const dir = pdfjsDir();
+  return {
+    data,
+    isEvalSupported: false,
+    disableFontFace: true,
+    useSystemFonts: false,
+    enableXfa: false,
+    isOffscreenCanvasSupported: false,
+    isImageDecoderSupported: false,
+    useWorkerFetch: false,
+    disableAutoFetch: true,
+    disableStream: true,
+    stopAtErrors: false,
+    verbosity: pdfjs.VerbosityLevel.ERRORS,
+    standardFontDataUrl: join(dir, 'standard_fonts') + '/',
+    cMapUrl: join(dir, 'cmaps') + '/',
+    cMapPacked: true,
+    wasmUrl: join(dir, 'wasm') + '/',
+    iccUrl: join(dir, 'iccs') + '/',
+  };
+}

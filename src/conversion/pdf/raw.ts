@@ -1,0 +1,62 @@
+/** What one page's parse yields (in a worker or in-thread), before any layout analysis. */
+import type { FontInfo } from '../model/layout';
+
+/** A run of glyphs on one baseline in one font, with no word gap inside. Top-left origin, PDF points. */
+export interface RawSpan {
+  text: string;
+  x: number;
+  /** Top of the box (baseline - size * ascent). */
+  y: number;
+  w: number;
+  h: number;
+  /** Baseline y. */
+  base: number;
+  size: number;
+  fontId: string;
+  /** An explicit space glyph preceded this span. */
+  spaceBefore?: boolean;
+}
+
+export interface RawImage {
+  /** Stable within a document: derived from the decoded pixels (same picture → same name). */
+  name: string;
+  /** Index of this image among the page's image paints (to find it again). */
+  seq: number;
+  objId: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  width: number;
+  height: number;
+}
+
+export interface RawLink {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  url?: string;
+  destPage?: number;
+  /** Destination point in the target page's PDF user space (converted once all pages are known). */
+  destUserX?: number;
+  destUserY?: number;
+}
+
+export interface RawPage {
+  index: number;
+  width: number;
+  height: number;
+  /** pdf.js viewport transform: PDF user space → top-left page space. */
+  transform: number[];
+  spans: RawSpan[];
+  images: RawImage[];
+  links: RawLink[];
+  /** Count of rotated (non-horizontal) characters skipped. */
+  rotatedChars: number;
+  /** Counts of vector drawing operations (rules and boxes: a hint for tables and diagrams). */
+  paths: number;
+  fonts: FontInfo[];
+  /** Set when the page could not be read (the rest of the document still converts). */
+  error?: string;
+}

@@ -1,0 +1,69 @@
+/**
+ * Worker thread entry: opens the document once, then parses the pages the parent asks for, one message per
+ * page (so the parent merges in order and memory stays bounded).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { openPdf } from './open';
+import { parsePage } from './page-parse';
+import type { RawPage } from './raw';
+
+export interface WorkerInit {
+  data: SharedArrayBuffer;
+}
+
+export type WorkerRequest = { type: 'pages'; pages: number[] } | { type: 'close' };
+
+export type WorkerReply =
+  { type: 'ready' } | { type: 'page'; page: RawPage } | { type: 'idle' } | { type: 'fatal'; message: string };
+
+function emptyPage(index: number, message: string): RawPage {
+  return {
+    index,
+    width: 612,
+    height: 792,
+    transform: [1, 0, 0, -1, 0, 792],
+    spans: [],
+    images: [],
+    links: [],
+    rotatedChars: 0,
+    paths: 0,
+    fonts: [],
+    error: message,
+  };
+}
+
+async function main(): Promise<void> {
+  const port = parentPort;
+  if (!port) return;
+  const init = workerData as WorkerInit;
+  const data = new Uint8Array(init.data);
+  let opened;
+  try {
+    opened = await openPdf(data);
+  } catch (err) {
+    port.postMessage({ type: 'fatal', message: (err as Error).message } satisfies WorkerReply);
+    return;
+  }
+  const { pdfjs, doc } = opened;
+  port.on('message', (msg: WorkerRequest) => {
+    if (msg.type === 'close') {
+      void doc.destroy().finally(() => port.close());
+      return;
+    }
+    void (async () => {
+      for (const index of msg.pages) {
+        let page: RawPage;
+        try {
+          page = await parsePage(pdfjs, doc, index);
+        } catch (err) {
+          page = emptyPage(index, (err as Error)?.message ?? String(err));
+        }
+        port.postMessage({ type: 'page', page } satisfies WorkerReply);
+      }
+      port.postMessage({ type: 'idle' } satisfies WorkerReply);
+    })();
+  });
+  port.postMessage({ type: 'ready' } satisfies WorkerReply);
+}
+
+void main();
