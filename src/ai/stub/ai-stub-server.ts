@@ -30,6 +30,8 @@ export interface StubRequest {
   bodySize: number;
   pages: StubPage[];
   prompt: string;
+  /** Characters of system + user messages. */
+  promptChars: number;
   startedAt: number;
 }
 
@@ -123,6 +125,14 @@ interface ChatBody {
   system?: string;
 }
 
+/** Everything the model reads (system prompt included): what input tokens are counted on. */
+function fullPromptLength(body: ChatBody): number {
+  return (
+    (body.system?.length ?? 0) +
+    (body.messages ?? []).reduce((n, m) => n + JSON.stringify(m.content).length, 0)
+  );
+}
+
 function promptOf(body: ChatBody): string {
   return (body.messages ?? [])
     .filter((m) => m.role === 'user')
@@ -166,6 +176,14 @@ export class AiStubServer {
     return this.url;
   }
 
+  /** Forgets requests and script, and sets the fallback behaviour (default: a correct answer at once). */
+  reset(fallback: StubBehaviour = { kind: 'answer' }): void {
+    this.requests.length = 0;
+    this.queue.length = 0;
+    this.maxInFlight = 0;
+    this.fallback = fallback;
+  }
+
   /** Queues behaviours for the next requests, in order. */
   script(...behaviours: StubBehaviour[]): void {
     this.queue.push(...behaviours);
@@ -195,6 +213,7 @@ export class AiStubServer {
       model: body.model,
       authorization: String(req.headers.authorization ?? req.headers['x-api-key'] ?? ''),
       prompt,
+      promptChars: fullPromptLength(body),
       startedAt: Date.now(),
       ...parsed,
     };
@@ -250,7 +269,7 @@ export class AiStubServer {
 
   private sendAnswer(request: StubRequest, answer: unknown, res: ServerResponse): void {
     const text = typeof answer === 'string' ? answer : JSON.stringify(answer);
-    const inputTokens = Math.ceil(request.prompt.length / 4);
+    const inputTokens = Math.ceil(request.promptChars / 4);
     const outputTokens = Math.ceil(text.length / 4);
     const payload =
       request.api === 'openai'
