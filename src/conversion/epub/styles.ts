@@ -1,7 +1,7 @@
 /** The book's one stylesheet: readable defaults that leave fonts and sizes to the reading system. */
 export const STYLESHEET = `body { margin: 0 0.5em; line-height: 1.4; }
 h1, h2, h3, h4, h5, h6 { line-height: 1.2; margin: 1.2em 0 0.5em; page-break-after: avoid; break-after: avoid; }
-p { margin: 0.4em 0; text-align: left; }
+p, div.para { margin: 0.4em 0; text-align: left; }
 pre { white-space: pre-wrap; word-wrap: break-word; overflow-wrap: break-word; font-size: 0.85em;
   margin: 0.6em 0; padding: 0.4em; background: #f4f4f4; border-left: 3px solid #ccc; }
 code { font-family: monospace; }

@@ -1,6 +1,14 @@
 /** One chapter as an XHTML content document. */
 import type { Chapter } from '../model/book';
-import type { Block, CodeBlock, FigureBlock, Inline, ListItemBlock, TableBlock } from '../model/content';
+import type {
+  Block,
+  CodeBlock,
+  FigureBlock,
+  Inline,
+  ListItemBlock,
+  ParagraphBlock,
+  TableBlock,
+} from '../model/content';
 import type { IdMap } from './ids';
 import { escapeAttr, escapeText, safeExternalHref, xhtmlHead, XHTML_TAIL } from './xml';
 
@@ -112,8 +120,8 @@ function renderBlock(block: Exclude<Block, ListItemBlock>, ctx: RenderContext): 
   }
 }
 
-/** The chapter's body markup: blocks in order, consecutive list items grouped into one list. */
-export function renderBlocks(blocks: readonly Block[], ctx: RenderContext): string {
+/** Consecutive list items grouped into one list, other blocks one by one. */
+function renderSequence(blocks: readonly Block[], ctx: RenderContext): string[] {
   const parts: string[] = [];
   let list: { ordered: boolean; items: string[] } | null = null;
   const closeList = () => {
@@ -133,6 +141,74 @@ export function renderBlocks(blocks: readonly Block[], ctx: RenderContext): stri
     parts.push(renderBlock(block, ctx));
   }
   closeList();
+  return parts;
+}
+
+function isDisplayBlock(block: Block | undefined): boolean {
+  return block?.kind === 'code' || block?.kind === 'list_item';
+}
+
+/** A paragraph that carries on the sentence of the one before a display block ("... the command" [code] "which"). */
+function continues(before: ParagraphBlock, after: Block | undefined): after is ParagraphBlock {
+  if (after?.kind !== 'paragraph') return false;
+  const end = inlinePlain(before.inlines).trimEnd();
+  return !/[.!?]["'\u201d)]*$/.test(end) && /^\p{Ll}/u.test(inlinePlain(after.inlines).trimStart());
+}
+
+function inlinePlain(inlines: readonly Inline[]): string {
+  return inlines.map((inline) => inline.text).join('');
+}
+
+/**
+ * Length of the run starting at `start` that is one paragraph interrupted by display code or a list:
+ * paragraph, display blocks, continuation paragraph (repeatedly). 0 when there is no such run.
+ */
+function continuedRun(blocks: readonly Block[], start: number): number {
+  let end = start;
+  for (;;) {
+    const head = blocks[end];
+    if (head.kind !== 'paragraph') break;
+    let j = end + 1;
+    while (isDisplayBlock(blocks[j])) j++;
+    if (j === end + 1 || !continues(head, blocks[j])) break;
+    end = j;
+  }
+  return end > start ? end - start + 1 : 0;
+}
+
+/** One paragraph with its display blocks inside: text, <pre>/<ul>, text — a single element, as typeset. */
+function renderContinuedParagraph(run: readonly Block[], ctx: RenderContext): string {
+  const [first, ...rest] = run as [ParagraphBlock, ...Block[]];
+  const parts = [renderInlines(first.inlines, ctx)];
+  let display: Block[] = [];
+  for (const block of rest) {
+    if (block.kind !== 'paragraph') {
+      display.push(block);
+      continue;
+    }
+    parts.push(...renderSequence(display, ctx));
+    display = [];
+    parts.push(`<span${idAttr(block, ctx)} class="cont">${renderInlines(block.inlines, ctx)}</span>`);
+  }
+  return `<div${idAttr(first, ctx)} class="para">${parts.join('\n')}</div>`;
+}
+
+/** The chapter's body markup: blocks in order, lists grouped, paragraphs interrupted by code kept whole. */
+export function renderBlocks(blocks: readonly Block[], ctx: RenderContext): string {
+  const parts: string[] = [];
+  let pending: Block[] = [];
+  for (let i = 0; i < blocks.length; i++) {
+    const run = continuedRun(blocks, i);
+    if (run === 0) {
+      pending.push(blocks[i]);
+      continue;
+    }
+    parts.push(...renderSequence(pending, ctx));
+    pending = [];
+    parts.push(renderContinuedParagraph(blocks.slice(i, i + run), ctx));
+    i += run - 1;
+  }
+  parts.push(...renderSequence(pending, ctx));
   return parts.join('\n');
 }
 

@@ -223,6 +223,24 @@ describe('generate_epub', () => {
     );
   });
 
+  it('keeps a paragraph interrupted by a code block as one element, and a finished one apart', async () => {
+    const structure = book();
+    structure.chapters[1].blocks.push(
+      { kind: 'paragraph', id: 'c1', page: 3, y: 100, inlines: [{ text: 'To start it, run the command' }] },
+      { kind: 'code', id: 'c2', page: 3, y: 120, text: '> start()' },
+      { kind: 'paragraph', id: 'c3', page: 3, y: 140, inlines: [{ text: 'which opens a window.' }] },
+      { kind: 'code', id: 'c4', page: 3, y: 160, text: '> stop()' },
+      { kind: 'paragraph', id: 'c5', page: 3, y: 180, inlines: [{ text: 'closes it again.' }] },
+    );
+    const { files } = await build(structure);
+    const ch2 = strFromU8(files['OEBPS/ch002.xhtml']);
+    expect(ch2).toContain(
+      '<div id="c1" class="para">To start it, run the command\n<pre id="c2"><code>&gt; start()</code></pre>\n' +
+        '<span id="c3" class="cont">which opens a window.</span></div>\n<pre id="c4">',
+    );
+    expect(ch2).toContain('<p id="c5">closes it again.</p>');
+  });
+
   itWithEpubcheck(
     'passes epubcheck with no errors and no warnings',
     async () => {
