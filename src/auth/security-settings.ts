@@ -17,6 +17,19 @@ const commaList = z
       .filter((part) => part !== ''),
   );
 
+function isOrigin(text: string): boolean {
+  try {
+    return new URL(text).origin === text;
+  } catch {
+    return false;
+  }
+}
+
+const originList = commaList.refine((origins) => origins.every(isOrigin), {
+  message:
+    'must be a comma-separated list of origins like https://app.example.com (scheme, host, optional port)',
+});
+
 const securityEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   AUTH_MODE: z.enum(['none', 'supabase']).default('none'),
@@ -25,7 +38,7 @@ const securityEnvSchema = z.object({
   SUPABASE_JWT_SECRET: optionalText,
   /** How long an unknown `kid` waits before it may trigger another JWKS fetch (jose's cooldownDuration). */
   SUPABASE_JWKS_COOLDOWN_MS: integer(30_000),
-  CORS_ORIGINS: commaList,
+  CORS_ORIGINS: originList,
   RATE_LIMIT_ENABLED: booleanText.optional(),
   RATE_LIMIT_PER_MINUTE: integer(120, 1),
   RATE_LIMIT_UPLOADS_PER_HOUR: integer(30, 1),
