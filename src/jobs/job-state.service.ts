@@ -68,7 +68,7 @@ export class JobStateService {
 
   private async changed<T extends JobRecord | null>(record: T): Promise<T> {
     if (record) {
-      await this.cache.invalidate(record.id);
+      await this.cache.invalidate(record);
       this.events.emit('change', record);
     }
     return record;

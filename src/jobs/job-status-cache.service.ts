@@ -12,8 +12,7 @@ import { ROOT_LOGGER } from '../common/logging/logging.module';
 import { ConversionJobsRepository } from '../database/conversion-jobs.repository';
 import type { JobRecord } from '../database/job-record';
 
-/** A reader that loaded the row just before a write may put the old row back; a second delete removes it. */
-const SECOND_INVALIDATION_MS = 1000;
+const STALE_CHECK_MS = 500;
 
 export function jobStatusKey(jobId: string): string {
   return `job_status:${jobId}`;
@@ -41,13 +40,16 @@ export class JobStatusCache implements OnModuleDestroy {
     return this.loadOnce(jobId, userId);
   }
 
-  /** Called after every write of the row (database first, then the cache). */
-  async invalidate(jobId: string): Promise<void> {
-    await this.remove(jobId);
+  /**
+   * Called after every write of the row (database first, then the cache). A reader that loaded the row just before
+   * the write may still put the old row back; a second look a moment later removes a row older than this write.
+   */
+  async invalidate(written: Pick<JobRecord, 'id' | 'updated_at'>): Promise<void> {
+    await this.remove(written.id);
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      void this.remove(jobId);
-    }, SECOND_INVALIDATION_MS);
+      void this.removeIfOlder(written);
+    }, STALE_CHECK_MS);
     timer.unref();
     this.timers.add(timer);
   }
@@ -87,6 +89,11 @@ export class JobStatusCache implements OnModuleDestroy {
     } catch (err) {
       this.logger.warn({ err, job_id: record.id }, 'job status cache write failed');
     }
+  }
+
+  private async removeIfOlder(written: Pick<JobRecord, 'id' | 'updated_at'>): Promise<void> {
+    const cached = await this.read(written.id);
+    if (cached && cached.updated_at < written.updated_at) await this.remove(written.id);
   }
 
   private async remove(jobId: string): Promise<void> {

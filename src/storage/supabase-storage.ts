@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { createClient } from '@supabase/supabase-js';
+import { StorageClient } from '@supabase/storage-js';
 import type { StorageOperation } from '../pipeline/failure/storage-error';
 import { assertSafeKey, StorageError, StorageNotFoundError, StorageService } from './storage.service';
 
-type Bucket = ReturnType<ReturnType<typeof createClient>['storage']['from']>;
+type Bucket = ReturnType<StorageClient['from']>;
 
 export interface SupabaseStorageOptions {
   url: string;
@@ -54,17 +54,19 @@ function storageError(operation: StorageOperation, key: string, error: unknown):
 const LIST_PAGE = 1000;
 const REMOVE_BATCH = 1000;
 
-/** Objects in a Supabase Storage bucket, through @supabase/supabase-js with the service-role key. */
+/** Objects in a Supabase Storage bucket, through Supabase's storage client (@supabase/storage-js) with the service-role key. */
 export class SupabaseStorage extends StorageService {
   readonly driver = 'supabase' as const;
   private readonly bucket: Bucket;
 
   constructor(options: SupabaseStorageOptions) {
     super();
-    const client = createClient(options.url, options.serviceRoleKey, {
-      auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
+    // supabase-js's `client.storage` is this StorageClient; used directly, it needs no realtime (WebSocket) client.
+    const client = new StorageClient(`${options.url.replace(/\/+$/, '')}/storage/v1`, {
+      apikey: options.serviceRoleKey,
+      Authorization: `Bearer ${options.serviceRoleKey}`,
     });
-    this.bucket = client.storage.from(options.bucket);
+    this.bucket = client.from(options.bucket);
   }
 
   async putStream(key: string, body: Readable, contentType = 'application/octet-stream'): Promise<void> {

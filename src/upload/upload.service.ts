@@ -23,7 +23,9 @@ const PDF_MAGIC = Buffer.from('%PDF-');
 
 /** Keeps the last path segment, drops control characters, bounds the length; never empty. */
 export function cleanFileName(name: string): string {
-  const printable = [...name].filter((char) => char.charCodeAt(0) >= 0x20 && char.charCodeAt(0) !== 0x7f).join('');
+  const printable = [...name]
+    .filter((char) => char.charCodeAt(0) >= 0x20 && char.charCodeAt(0) !== 0x7f)
+    .join('');
   const cleaned = basename(printable.replace(/\\/g, '/')).trim();
   return (cleaned || 'document.pdf').slice(0, 255);
 }

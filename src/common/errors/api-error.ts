@@ -11,6 +11,7 @@ export interface ErrorBody {
 export class ApiError extends HttpException {
   constructor(status: HttpStatus, code: ErrorCode | string, detail: string) {
     super({ detail, code } satisfies ErrorBody, status);
+    this.message = detail;
   }
 
   static notFound(detail = 'Job not found.', code: ErrorCode = ErrorCode.JOB_NOT_FOUND): ApiError {
