@@ -189,6 +189,9 @@ function headOf(ctx: PageContext, pageWords: string[]): string[] {
   const prevWords = words(blockText(previous));
   const n = overlap(prevWords, pageWords);
   if (n > 0) return pageWords.slice(0, n);
+  // A word hyphenated across the page break: the page starts "ple of the", the block holds "example of the".
+  const m = overlap(prevWords, pageWords.slice(1));
+  if (m > 0 && prevWords[prevWords.length - m - 1]?.endsWith(pageWords[0])) return pageWords.slice(0, m + 1);
   const probe = pageWords.slice(0, PROBE_WORDS);
   for (let i = indexOfSequence(prevWords, probe); i >= 0; i = indexOfSequence(prevWords, probe, i + 1)) {
     if (sequenceEquals(prevWords.slice(i, i + pageWords.length), pageWords)) return pageWords;
@@ -363,7 +366,10 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
   if (blocks.length === 0)
     return { ok: false, reason: 'nothing of its own on the page (continued paragraph)' };
 
-  const recovered = minus(minus(multiset(pageWords), multiset(heuristicWords)), multiset(cont.head));
+  const recovered = recoveredWords(pageWords, heuristicWords, cont.head, pairs);
+  if (mayDuplicatePrevious(ctx, pageWords, cont.head, recovered)) {
+    return { ok: false, reason: 'the top of the page may repeat the previous page’s paragraph' };
+  }
   const verdict = finalCheck(heuristicWords, recovered, wordsOf(blocks), dropped, pairs);
   if (verdict) return { ok: false, reason: verdict };
   const idMap = assignIds(blocks, ctx.heuristic, input.page, idsInUse);
@@ -403,6 +409,46 @@ function appendTail(
   } else {
     built.push({ block: { id: '', page, y, kind: 'paragraph', inlines: cont.tail }, caption: false });
   }
+}
+
+/**
+ * When the page's first words are missing from its heuristic blocks yet appear near the end of the previous
+ * page's last block, and were not recognised as its continuation, a reading would print them twice.
+ */
+function mayDuplicatePrevious(
+  ctx: PageContext,
+  pageWords: string[],
+  head: string[],
+  recovered: Multiset,
+): boolean {
+  const previous = ctx.previousBlock;
+  if (head.length > 0 || !previous || previous.page >= ctx.input.page) return false;
+  const probe = pageWords.slice(0, 4).filter((w) => (recovered.get(w) ?? 0) > 0);
+  if (probe.length < Math.min(2, pageWords.length)) return false;
+  const tail = new Set(words(blockText(previous)).slice(-80));
+  return probe.every((w) => tail.has(w));
+}
+
+/** Words of the page the heuristic blocks do not hold (neither joined across a hyphen nor in the previous block). */
+function recoveredWords(
+  pageWords: string[],
+  heuristicWords: string[],
+  head: string[],
+  pairs: Array<[string, string]>,
+): Multiset {
+  const heuristic = multiset(heuristicWords);
+  const missing = minus(minus(multiset(pageWords), heuristic), multiset(head));
+  for (const [left, right] of pairs) {
+    const joinedInHeuristic = (heuristic.get(left + right) ?? 0) > 0;
+    if (joinedInHeuristic && (missing.get(left) ?? 0) > 0 && (missing.get(right) ?? 0) > 0) {
+      for (const part of [left, right]) {
+        const count = missing.get(part) ?? 0;
+        if (count <= 1) missing.delete(part);
+        else missing.set(part, count - 1);
+      }
+    }
+  }
+  return missing;
 }
 
 /** Against the heuristic blocks: nothing of theirs lost (unless dropped as an artifact), nothing added but what they missed. */

@@ -133,6 +133,7 @@ describe('enhanceContent (AI stub, real SDKs)', () => {
       const { layout, content } = fixture();
       const { report } = await enhanceContent(layout, content, { config: stubConfig(stub) });
       expect(pagesOf(stub.requestsFor('openai'))).toEqual([1, 2]);
+      expect(stub.requestsFor('openai')).toHaveLength(1); // neighbouring small pages share one call
       expect(pagesOf(stub.requestsFor('anthropic'))).toEqual([0, 3]);
       const anthropic = stub.requestsFor('anthropic');
       expect(

@@ -1,0 +1,246 @@
+/** applyReading: an AI reading replaces a page's heuristic blocks only when it keeps exactly the page's text. */
+import { applyReading, type PageContext } from '../../src/ai/apply';
+import type { PageInput, PageReading } from '../../src/ai/reading';
+import type { Block, FigureBlock } from '../../src/conversion/model/content';
+
+function input(page: number, lines: string[]): PageInput {
+  return {
+    page,
+    width: 612,
+    height: 792,
+    columns: 1,
+    complexityReasons: [],
+    lines: lines.map((text, index) => ({
+      index,
+      text,
+      x: 72,
+      y: 72 + index * 12,
+      w: 400,
+      size: 10,
+      font: 'Times',
+      bold: false,
+      italic: false,
+      monospace: false,
+      column: 0,
+    })),
+    heuristicReading: [],
+    imageCount: 0,
+  };
+}
+
+function paragraph(id: string, page: number, text: string): Block {
+  return { id, kind: 'paragraph', page, y: 72, inlines: [{ text }] };
+}
+
+function reading(page: number, blocks: PageReading['blocks'], artifact_lines: number[] = []): PageReading {
+  return { page, blocks, artifact_lines };
+}
+
+function ctx(partial: Partial<PageContext> & Pick<PageContext, 'input' | 'heuristic'>): PageContext {
+  return { nextPageWords: [], ...partial };
+}
+
+describe('applyReading', () => {
+  it('accepts a reading with the same words and gives the blocks the replaced ids', () => {
+    const page = input(3, ['Results', 'The parser reads every page', 'and keeps the order.']);
+    const heuristic = [paragraph('b7', 3, 'Results The parser reads every page and keeps the order.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(3, [
+        { role: 'heading', level: 2, text: 'Results' },
+        { role: 'paragraph', text: 'The parser reads every page and keeps the order.' },
+      ]),
+      new Set(['b7']),
+    );
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.blocks.map((b) => [b.id, b.kind, b.page])).toEqual([
+      ['b7', 'heading', 3],
+      ['ai3x0', 'paragraph', 3],
+    ]);
+    expect(result.blocks[1].y).toBe(84);
+  });
+
+  it('refuses a reading that adds words, loses words or drops body text as an artifact', () => {
+    const page = input(0, ['one two three four five six seven eight nine ten']);
+    const heuristic = [paragraph('b0', 0, 'one two three four five six seven eight nine ten')];
+    const c = ctx({ input: page, heuristic });
+    const added = applyReading(
+      c,
+      reading(0, [
+        {
+          role: 'paragraph',
+          text: 'one two three four five six seven eight nine ten eleven twelve thirteen',
+        },
+      ]),
+      new Set(),
+    );
+    const lost = applyReading(
+      c,
+      reading(0, [{ role: 'paragraph', text: 'one two three four five six seven' }]),
+      new Set(),
+    );
+    const dropped = applyReading(c, reading(0, [], [0]), new Set());
+    expect(added).toEqual({ ok: false, reason: 'text differs from the page (+3/-0 words)' });
+    expect(lost).toEqual({ ok: false, reason: 'text differs from the page (+0/-3 words)' });
+    expect(dropped).toMatchObject({ ok: false });
+  });
+
+  it('tolerates two stray words and joined hyphenations', () => {
+    const page = input(0, ['an exam-', 'ple of hyphen-', 'ation across lines']);
+    const heuristic = [paragraph('b0', 0, 'an example of hyphenation across lines')];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(0, [{ role: 'paragraph', text: 'an example of hyphenation across lines' }]),
+      new Set(),
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it('keeps a paragraph that continues on the next page whole', () => {
+    const page = input(4, ['Intro text.', 'A long paragraph starts here and']);
+    const heuristic = [
+      paragraph('b1', 4, 'Intro text.'),
+      paragraph('b2', 4, 'A long paragraph starts here and goes on over the page.'),
+    ];
+    const result = applyReading(
+      ctx({ input: page, heuristic, nextPageWords: ['goes', 'on', 'over', 'the', 'page', 'next'] }),
+      reading(4, [
+        { role: 'heading', level: 3, text: 'Intro text.' },
+        { role: 'paragraph', text: 'A long paragraph starts here and' },
+      ]),
+      new Set(),
+    );
+    if (!result.ok) throw new Error(result.reason);
+    const last = result.blocks[1];
+    expect(last.kind === 'paragraph' && last.inlines.map((i) => i.text).join('')).toBe(
+      'A long paragraph starts here and goes on over the page.',
+    );
+  });
+
+  it('leaves the top of a page that the previous page’s paragraph already holds', () => {
+    const page = input(5, ['the end of a sentence.', 'A new paragraph.']);
+    const previousBlock = paragraph('b1', 4, 'It runs on to the end of a sentence.');
+    const heuristic = [paragraph('b2', 5, 'A new paragraph.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic, previousBlock }),
+      reading(5, [
+        { role: 'paragraph', text: 'the end of a sentence.' },
+        { role: 'list_item', marker: 'A', ordered: true, text: 'new paragraph.' },
+      ]),
+      new Set(),
+    );
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.blocks).toHaveLength(1);
+    expect(result.blocks[0]).toMatchObject({ id: 'b2', kind: 'list_item', marker: 'A' });
+  });
+
+  it('recognises a word hyphenated across the page break as part of the previous paragraph', () => {
+    const page = input(5, ['ple of the rule.', 'Next one.']);
+    const previousBlock = paragraph('b1', 4, 'This is an example of the rule.');
+    const heuristic = [paragraph('b2', 5, 'Next one.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic, previousBlock }),
+      reading(5, [
+        { role: 'paragraph', text: 'ple of the rule.' },
+        { role: 'heading', level: 2, text: 'Next one.' },
+      ]),
+      new Set(),
+    );
+    expect(result).toMatchObject({ ok: true, blocks: [{ id: 'b2', kind: 'heading' }] });
+  });
+
+  it('refuses a reading that would print the previous page’s paragraph twice', () => {
+    const page = input(5, ['words that were moved.', 'Next one.']);
+    const previousBlock = paragraph('b1', 4, 'Some words that were moved. And then more text after them.');
+    const heuristic = [paragraph('b2', 5, 'Next one.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic, previousBlock }),
+      reading(5, [
+        { role: 'paragraph', text: 'words that were moved.' },
+        { role: 'paragraph', text: 'Next one.' },
+      ]),
+      new Set(),
+    );
+    expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/repeat the previous page/) });
+  });
+
+  it('keeps bold, monospace and links of the heuristic words', () => {
+    const page = input(0, ['Call parse() as described in the manual.']);
+    const heuristic: Block[] = [
+      {
+        id: 'b0',
+        kind: 'paragraph',
+        page: 0,
+        y: 72,
+        inlines: [
+          { text: 'Call ' },
+          { text: 'parse()', monospace: true },
+          { text: ' as described in ' },
+          { text: 'the manual', href: 'https://example.org/manual' },
+          { text: '.' },
+        ],
+      },
+    ];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(0, [{ role: 'paragraph', text: 'Call parse() as described in the manual.' }]),
+      new Set(),
+    );
+    if (!result.ok) throw new Error(result.reason);
+    const block = result.blocks[0];
+    expect(block.kind === 'paragraph' && block.inlines).toEqual([
+      { text: 'Call ' },
+      { text: 'parse() ', monospace: true },
+      { text: 'as described in ' },
+      { text: 'the manual.', href: 'https://example.org/manual' },
+    ]);
+  });
+
+  it('gives a figure its AI caption and keeps the image', () => {
+    const figure: FigureBlock = {
+      id: 'b1',
+      kind: 'figure',
+      page: 2,
+      y: 100,
+      alt: 'diagram',
+      image: { name: 'img-0001.png', mediaType: 'image/png', width: 10, height: 10 },
+    };
+    const page = input(2, ['Figure 1: The pipeline stages', 'Body text follows here.']);
+    const heuristic = [figure, paragraph('b2', 2, 'Figure 1: The pipeline stages Body text follows here.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(2, [
+        { role: 'caption', text: 'Figure 1: The pipeline stages' },
+        { role: 'paragraph', text: 'Body text follows here.' },
+      ]),
+      new Set(),
+    );
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.blocks.map((b) => b.kind)).toEqual(['figure', 'paragraph']);
+    const fig = result.blocks[0] as FigureBlock;
+    expect(fig.id).toBe('b1');
+    expect(fig.image.name).toBe('img-0001.png');
+    expect(fig.caption?.map((i) => i.text).join('')).toBe('Figure 1: The pipeline stages');
+  });
+
+  it('reads a table from the lines', () => {
+    const page = input(1, ['Name Size', 'alpha 1', 'beta 2']);
+    const heuristic = [paragraph('b0', 1, 'Name Size alpha 1 beta 2')];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(1, [
+        {
+          role: 'table',
+          header_row: true,
+          rows: [
+            ['Name', 'Size'],
+            ['alpha', '1'],
+            ['beta', '2'],
+          ],
+        },
+      ]),
+      new Set(),
+    );
+    expect(result).toMatchObject({ ok: true, blocks: [{ id: 'b0', kind: 'table', headerRow: true }] });
+  });
+});
