@@ -91,23 +91,37 @@ class SpanBuilder {
   }
 }
 
-function hashImage(img: PdfjsImage): string | null {
+function imageName(img: PdfjsImage): string | null {
+  // The image XObject's reference ("12R") is stable across threads and shared by every page showing it.
+  if (typeof img.ref === 'string' && /^\d+R\d*$/.test(img.ref)) return `img-${img.ref}`;
   const data = img.data;
   if (!data || data.byteLength === 0) return null;
   const h = createHash('sha1');
   h.update(`${img.width}x${img.height}:${img.kind ?? 0}:`);
   h.update(data);
-  return h.digest('hex').slice(0, 16);
+  return `img-${h.digest('hex').slice(0, 16)}`;
 }
 
-function getObj(page: PdfjsPage, objId: string): PdfjsImage | null {
+/** The decoded image behind an operator-list id; pdf.js may deliver it a little after the operator list. */
+function getObj(page: PdfjsPage, objId: string, waitMs = 10000): Promise<PdfjsImage | null> {
+  const store = objId.startsWith('g_') ? page.commonObjs : page.objs;
   try {
-    const store = objId.startsWith('g_') ? page.commonObjs : page.objs;
-    if (!store.has(objId)) return null;
-    return store.get(objId) as PdfjsImage;
+    if (store.has(objId)) return Promise.resolve(store.get(objId) as PdfjsImage);
   } catch {
-    return null;
+    return Promise.resolve(null);
   }
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(null), waitMs);
+    try {
+      store.get(objId, (value: unknown) => {
+        clearTimeout(timer);
+        resolve((value as PdfjsImage) ?? null);
+      });
+    } catch {
+      clearTimeout(timer);
+      resolve(null);
+    }
+  });
 }
 
 /** Bounding box of the unit square under a matrix. */
@@ -170,7 +184,7 @@ export async function parsePage(
       lineY: 0,
     };
     let imageSeq = 0;
-    const pendingImages: Array<Promise<void> | void> = [];
+    const pendingImages: Array<Promise<void>> = [];
 
     const moveText = (x: number, y: number) => {
       st.x = st.lineX += x;
@@ -335,29 +349,27 @@ export async function parsePage(
         case OPS.paintInlineImageXObject:
         case OPS.paintImageXObjectRepeat: {
           const seq = imageSeq++;
-          let img: PdfjsImage | null;
-          let objId: string;
-          if (fn === OPS.paintInlineImageXObject) {
-            img = args[0] as PdfjsImage;
-            objId = `inline-${index}-${seq}`;
-          } else {
-            objId = String(args[0]);
-            img = getObj(page, objId);
-          }
-          const width = Number(img?.width ?? args[1] ?? 0);
-          const height = Number(img?.height ?? args[2] ?? 0);
+          const inline = fn === OPS.paintInlineImageXObject;
+          const objId = inline ? `inline-${index}-${seq}` : String(args[0]);
           const box = unitBox(st.ctm);
-          const hash = img ? hashImage(img) : null;
           const raw: RawImage = {
-            name: hash ? `img-${hash}` : `img-p${index}-${seq}`,
+            name: `img-p${index}-${seq}`,
             seq,
             objId,
             ...box,
-            width,
-            height,
+            width: Number(args[1] ?? 0),
+            height: Number(args[2] ?? 0),
           };
           result.images.push(raw);
-          if (img && options.onImage) pendingImages.push(options.onImage(raw, img));
+          pendingImages.push(
+            (inline ? Promise.resolve(args[0] as PdfjsImage) : getObj(page, objId)).then(async (img) => {
+              if (!img) return;
+              raw.width = Number(img.width ?? raw.width);
+              raw.height = Number(img.height ?? raw.height);
+              raw.name = imageName(img) ?? raw.name;
+              if (options.onImage) await options.onImage(raw, img);
+            }),
+          );
           break;
         }
         default:

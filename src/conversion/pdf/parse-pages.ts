@@ -21,9 +21,23 @@ export interface ParsePagesOptions {
 /** Below this many pages, starting threads (each loads pdf.js and the document) costs more than it saves. */
 export const MIN_PAGES_FOR_WORKERS = 8;
 
-function workerScript(): string | null {
+interface WorkerLaunch {
+  file: string;
+  execArgv: string[];
+}
+
+/** The compiled worker; from TypeScript sources (tests, dev) the worker runs through tsx when it is installed. */
+function workerLaunch(): WorkerLaunch | null {
   const js = join(__dirname, 'worker.js');
-  return existsSync(js) ? js : null;
+  if (existsSync(js)) return { file: js, execArgv: [] };
+  const ts = join(__dirname, 'worker.ts');
+  if (!existsSync(ts)) return null;
+  try {
+    require.resolve('tsx');
+    return { file: ts, execArgv: ['--import', 'tsx'] };
+  } catch {
+    return null;
+  }
 }
 
 function failedPage(index: number, message: string): RawPage {
@@ -72,9 +86,9 @@ export async function parseAllPages(
   const total = doc.numPages;
   const out: RawPage[] = new Array(total);
   const all = Array.from({ length: total }, (_, i) => i);
-  const script = workerScript();
+  const launch = workerLaunch();
   const threads = Math.max(1, Math.min(options.parallelism ?? availableParallelism(), Math.ceil(total / 4)));
-  if (!script || threads <= 1 || total < MIN_PAGES_FOR_WORKERS) {
+  if (!launch || threads <= 1 || total < MIN_PAGES_FOR_WORKERS) {
     await parsePagesInThread(pdfjs, doc, all, options, total, out);
     return out;
   }
@@ -128,7 +142,7 @@ export async function parseAllPages(
       }
     };
     for (let t = 0; t < threads; t++) {
-      const w = new Worker(script, { workerData: { data: shared } });
+      const w = new Worker(launch.file, { workerData: { data: shared }, execArgv: launch.execArgv });
       workers.push(w);
       w.on('message', (msg: WorkerReply) => {
         if (finished) return;

@@ -30,11 +30,13 @@ export interface PdfjsImage {
   kind?: number;
   data?: Uint8Array | Uint8ClampedArray;
   bitmap?: unknown;
+  /** Reference of the image XObject, e.g. "12R". */
+  ref?: string | null;
 }
 
 export interface PdfjsObjs {
   has(id: string): boolean;
-  get(id: string): unknown;
+  get(id: string, callback?: (value: unknown) => void): unknown;
 }
 
 export interface PdfjsViewport {

@@ -1,0 +1,442 @@
+/**
+ * Small PDFs with known content, generated with pdf-lib for the engine's tests. Every generator returns the
+ * bytes of a complete PDF. Exported names and their options are stable: other test suites import them.
+ */
+import {
+  PDFDocument,
+  PDFFont,
+  PDFName,
+  PDFNumber,
+  PDFPage,
+  PDFString,
+  PDFHexString,
+  PDFArray,
+  PDFDict,
+  PDFRef,
+  StandardFonts,
+  rgb,
+} from 'pdf-lib';
+import sharp from 'sharp';
+
+export const PAGE_W = 612;
+export const PAGE_H = 792;
+const MARGIN = 72;
+
+export interface Fonts {
+  regular: PDFFont;
+  bold: PDFFont;
+  italic: PDFFont;
+  mono: PDFFont;
+}
+
+async function fonts(doc: PDFDocument): Promise<Fonts> {
+  return {
+    regular: await doc.embedFont(StandardFonts.TimesRoman),
+    bold: await doc.embedFont(StandardFonts.TimesRomanBold),
+    italic: await doc.embedFont(StandardFonts.TimesRomanItalic),
+    mono: await doc.embedFont(StandardFonts.Courier),
+  };
+}
+
+/** Writes lines top-down from y (distance from the top); returns the y after the last line. */
+function writeLines(
+  page: PDFPage,
+  lines: string[],
+  opts: { x?: number; y: number; size?: number; leading?: number; font: PDFFont },
+): number {
+  const size = opts.size ?? 11;
+  const leading = opts.leading ?? size * 1.3;
+  let y = opts.y;
+  for (const line of lines) {
+    page.drawText(line, {
+      x: opts.x ?? MARGIN,
+      y: PAGE_H - y - size,
+      size,
+      font: opts.font,
+      color: rgb(0, 0, 0),
+    });
+    y += leading;
+  }
+  return y;
+}
+
+/** Greedy word wrap to a width in points. */
+export function wrap(text: string, font: PDFFont, size: number, width: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let cur = '';
+  for (const w of words) {
+    const next = cur ? `${cur} ${w}` : w;
+    if (font.widthOfTextAtSize(next, size) > width && cur) {
+      lines.push(cur);
+      cur = w;
+    } else cur = next;
+  }
+  if (cur) lines.push(cur);
+  return lines;
+}
+
+export const LOREM = [
+  'The quick brown fox jumps over the lazy dog while the sleepy cat watches from the warm windowsill above the garden.',
+  'Reading order matters for every converter because a reader expects sentences to follow each other as the author wrote them.',
+  'Columns are read from top to bottom, the left one first, and only then the right one, which starts again at the top.',
+  'Small details such as hyphens, running heads and page numbers decide whether an electronic book feels like a real book.',
+];
+
+async function finish(doc: PDFDocument): Promise<Uint8Array> {
+  return doc.save({ useObjectStreams: false });
+}
+
+/** Two columns: LEFT_MARKER sentences fill the left column, RIGHT_MARKER ones the right column. */
+export async function twoColumnPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const colW = (PAGE_W - 2 * MARGIN - 24) / 2;
+  const left = wrap(
+    'Alpha column text begins here. ' + LOREM.join(' ') + ' Alpha column text ends here.',
+    f.regular,
+    10,
+    colW,
+  );
+  const right = wrap(
+    'Beta column text begins here. ' + LOREM.slice().reverse().join(' ') + ' Beta column text ends here.',
+    f.regular,
+    10,
+    colW,
+  );
+  writeLines(page, ['A Title Across Both Columns'], { y: 60, size: 18, font: f.bold });
+  writeLines(page, left, { x: MARGIN, y: 110, size: 10, leading: 12, font: f.regular });
+  writeLines(page, right, { x: MARGIN + colW + 24, y: 110, size: 10, leading: 12, font: f.regular });
+  return finish(doc);
+}
+
+/** `pages` pages, each with a running header, a page number footer and one body paragraph "Body text of page N". */
+export async function runningHeadersPdf(pages = 6): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  for (let i = 0; i < pages; i++) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    writeLines(page, ['The Running Header Of This Book'], { y: 36, size: 9, font: f.italic });
+    const body = wrap(`Body text of page ${i + 1}. ` + LOREM[i % LOREM.length] + '.', f.regular, 11, 468);
+    writeLines(page, body, { y: 120, size: 11, font: f.regular });
+    writeLines(page, [String(i + 1)], { x: PAGE_W / 2 - 5, y: PAGE_H - 50, size: 9, font: f.regular });
+  }
+  return finish(doc);
+}
+
+/**
+ * Line-end hyphenation: "informa-" + "tion" (joined: "information" occurs elsewhere) and "well-" + "known"
+ * (kept: "well-known" occurs elsewhere and "wellknown" never does).
+ */
+export async function hyphenationPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(
+    page,
+    [
+      'This paragraph carries some useful informa-',
+      'tion about hyphens, and it mentions a well-',
+      'known rule that every well-known typesetter follows.',
+    ],
+    { y: 100, font: f.regular },
+  );
+  writeLines(page, ['More information is given in the next section of this document.'], {
+    y: 180,
+    font: f.regular,
+  });
+  return finish(doc);
+}
+
+/** One paragraph whose sentence runs from the bottom of page 1 to the top of page 2. */
+export async function pageBreakParagraphPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const p1 = doc.addPage([PAGE_W, PAGE_H]);
+  const p2 = doc.addPage([PAGE_W, PAGE_H]);
+  const filler = wrap(LOREM.join(' ') + ' ' + LOREM.join(' '), f.regular, 11, 468);
+  writeLines(p1, filler, { y: 72, font: f.regular });
+  writeLines(p1, ['The sentence that crosses the page break starts on the first page and'], {
+    y: 700,
+    font: f.regular,
+  });
+  writeLines(p2, ['ends on the second page, as one paragraph.', ''], { y: 72, font: f.regular });
+  writeLines(p2, ['A new paragraph starts after a blank line.'], { y: 110, font: f.regular });
+  return finish(doc);
+}
+
+export const CODE_LINES = [
+  'function greet(name) {',
+  '  if (name) {',
+  '    return "Hello, " + name;',
+  '  }',
+  '}',
+];
+
+/** A paragraph, a Courier code block (indentation matters), another paragraph. */
+export async function codePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(page, ['The following function greets a person.'], { y: 100, font: f.regular });
+  // Courier lines, each written as separate words positioned by character cells (as TeX does).
+  let y = 130;
+  for (const line of CODE_LINES) {
+    const indent = line.length - line.trimStart().length;
+    const cell = f.mono.widthOfTextAtSize('M', 10);
+    page.drawText(line.trimStart(), {
+      x: MARGIN + 20 + indent * cell,
+      y: PAGE_H - y - 10,
+      size: 10,
+      font: f.mono,
+    });
+    y += 12;
+  }
+  writeLines(page, ['That was the whole program.'], { y: y + 14, font: f.regular });
+  return finish(doc);
+}
+
+export const TABLE_ROWS = [
+  ['Name', 'Colour', 'Count'],
+  ['Apple', 'Red', '12'],
+  ['Banana', 'Yellow', '7'],
+  ['Plum', 'Purple', '30'],
+];
+
+/** A three-column table (header row in bold), between two paragraphs. */
+export async function tablePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(page, ['The table below lists some fruit.'], { y: 100, font: f.regular });
+  let y = 140;
+  TABLE_ROWS.forEach((row, r) => {
+    row.forEach((cell, c) => {
+      page.drawText(cell, {
+        x: MARGIN + c * 120,
+        y: PAGE_H - y - 11,
+        size: 11,
+        font: r === 0 ? f.bold : f.regular,
+      });
+    });
+    y += 16;
+  });
+  writeLines(page, ['The table ends here.'], { y: y + 20, font: f.regular });
+  return finish(doc);
+}
+
+/** A PNG made of coloured quadrants. */
+export async function samplePng(width = 64, height = 48): Promise<Uint8Array> {
+  const data = Buffer.alloc(width * height * 3);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = (y * width + x) * 3;
+      data[i] = x < width / 2 ? 200 : 20;
+      data[i + 1] = y < height / 2 ? 180 : 40;
+      data[i + 2] = 90;
+    }
+  }
+  return new Uint8Array(
+    await sharp(data, { raw: { width, height, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
+}
+
+/**
+ * A page with an embedded raster image and its caption "Figure 1: Quadrants.", plus the same image on a second
+ * page (one asset expected) and a tiny 8×8 image (skipped).
+ */
+export async function imagePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const png = await doc.embedPng(await samplePng());
+  const tiny = await doc.embedPng(await samplePng(8, 8));
+  const p1 = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(p1, ['A picture follows.'], { y: 90, font: f.regular });
+  p1.drawImage(png, { x: MARGIN, y: PAGE_H - 300, width: 192, height: 144 });
+  p1.drawImage(tiny, { x: 400, y: PAGE_H - 200, width: 8, height: 8 });
+  writeLines(p1, ['Figure 1: Quadrants.'], { y: 310, font: f.regular });
+  writeLines(p1, ['Text after the figure.'], { y: 350, font: f.regular });
+  const p2 = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(p2, ['The same picture again.'], { y: 90, font: f.regular });
+  p2.drawImage(png, { x: MARGIN, y: PAGE_H - 300, width: 192, height: 144 });
+  return finish(doc);
+}
+
+export interface OutlineSpec {
+  title: string;
+  page: number;
+  /** Distance from the top of the page. */
+  top: number;
+  children?: OutlineSpec[];
+}
+
+export const OUTLINE: OutlineSpec[] = [
+  {
+    title: 'Chapter One',
+    page: 0,
+    top: 72,
+    children: [
+      { title: 'Section 1.1', page: 0, top: 300 },
+      { title: 'Section 1.2', page: 1, top: 200, children: [{ title: 'Detail 1.2.1', page: 1, top: 400 }] },
+    ],
+  },
+  { title: 'Chapter Two', page: 2, top: 72 },
+];
+
+function addOutline(doc: PDFDocument, specs: OutlineSpec[]): void {
+  const ctx = doc.context;
+  const pages = doc.getPages();
+  const build = (list: OutlineSpec[], parent: PDFRef): { first: PDFRef; last: PDFRef; count: number } => {
+    const refs = list.map(() => ctx.nextRef());
+    let count = 0;
+    list.forEach((spec, i) => {
+      const dest = PDFArray.withContext(ctx);
+      dest.push(pages[spec.page].ref);
+      dest.push(PDFName.of('XYZ'));
+      dest.push(PDFNumber.of(0));
+      dest.push(PDFNumber.of(PAGE_H - spec.top));
+      dest.push(PDFNumber.of(0));
+      const dict = PDFDict.withContext(ctx);
+      dict.set(PDFName.of('Title'), PDFHexString.fromText(spec.title));
+      dict.set(PDFName.of('Parent'), parent);
+      dict.set(PDFName.of('Dest'), dest);
+      if (i > 0) dict.set(PDFName.of('Prev'), refs[i - 1]);
+      if (i < list.length - 1) dict.set(PDFName.of('Next'), refs[i + 1]);
+      count++;
+      if (spec.children?.length) {
+        const sub = build(spec.children, refs[i]);
+        dict.set(PDFName.of('First'), sub.first);
+        dict.set(PDFName.of('Last'), sub.last);
+        dict.set(PDFName.of('Count'), PDFNumber.of(sub.count));
+        count += sub.count;
+      }
+      ctx.assign(refs[i], dict);
+    });
+    return { first: refs[0], last: refs[refs.length - 1], count };
+  };
+  const rootRef = ctx.nextRef();
+  const top = build(specs, rootRef);
+  const root = PDFDict.withContext(ctx);
+  root.set(PDFName.of('Type'), PDFName.of('Outlines'));
+  root.set(PDFName.of('First'), top.first);
+  root.set(PDFName.of('Last'), top.last);
+  root.set(PDFName.of('Count'), PDFNumber.of(top.count));
+  ctx.assign(rootRef, root);
+  doc.catalog.set(PDFName.of('Outlines'), rootRef);
+}
+
+/** Three pages with headings where OUTLINE points, and that outline (nested). */
+export async function outlinePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  for (let i = 0; i < 3; i++) doc.addPage([PAGE_W, PAGE_H]);
+  const pages = doc.getPages();
+  const place = (specs: OutlineSpec[], depth: number) => {
+    for (const s of specs) {
+      writeLines(pages[s.page], [s.title], { y: s.top, size: depth === 0 ? 20 : 14, font: f.bold });
+      writeLines(pages[s.page], wrap(LOREM[0], f.regular, 11, 468), { y: s.top + 40, font: f.regular });
+      if (s.children) place(s.children, depth + 1);
+    }
+  };
+  place(OUTLINE, 0);
+  addOutline(doc, OUTLINE);
+  doc.setTitle('Outline Test Book');
+  doc.setAuthor('Jane Tester');
+  doc.setLanguage('en-GB');
+  doc.setCreationDate(new Date('2020-05-17T10:00:00Z'));
+  return finish(doc);
+}
+
+/** Headings by font size only (no outline): 24pt title, 16pt sections, 11pt body. */
+export async function fontHeadingsPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  let y = writeLines(page, ['The Big Title'], { y: 72, size: 24, font: f.bold });
+  for (const section of ['First Section', 'Second Section']) {
+    y = writeLines(page, [section], { y: y + 20, size: 16, font: f.bold });
+    y = writeLines(page, wrap(LOREM.join(' '), f.regular, 11, 468), { y: y + 6, font: f.regular });
+  }
+  return finish(doc);
+}
+
+function linkAnnotation(doc: PDFDocument, rect: number[], action: PDFDict | PDFArray): PDFRef {
+  const ctx = doc.context;
+  const dict = PDFDict.withContext(ctx);
+  dict.set(PDFName.of('Type'), PDFName.of('Annot'));
+  dict.set(PDFName.of('Subtype'), PDFName.of('Link'));
+  dict.set(PDFName.of('Rect'), ctx.obj(rect));
+  dict.set(PDFName.of('Border'), ctx.obj([0, 0, 0]));
+  if (action instanceof PDFDict) dict.set(PDFName.of('A'), action);
+  else dict.set(PDFName.of('Dest'), action);
+  return ctx.register(dict);
+}
+
+/**
+ * Page 1: "Visit the example site" (external link on "example site" to https://example.com/), "Unsafe
+ * script link" (javascript: — must be dropped) and "Jump to the target" (internal link to page 2, 300pt from
+ * the top, where "Target heading here" stands).
+ */
+export async function linksPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const p1 = doc.addPage([PAGE_W, PAGE_H]);
+  const p2 = doc.addPage([PAGE_W, PAGE_H]);
+  const ctx = doc.context;
+  writeLines(p1, ['Visit the example site for more.'], { y: 100, font: f.regular });
+  writeLines(p1, ['Unsafe script link here.'], { y: 140, font: f.regular });
+  writeLines(p1, ['Jump to the target now.'], { y: 180, font: f.regular });
+  const x0 = MARGIN + f.regular.widthOfTextAtSize('Visit the ', 11);
+  const x1 = x0 + f.regular.widthOfTextAtSize('example site', 11);
+  const uri = PDFDict.withContext(ctx);
+  uri.set(PDFName.of('S'), PDFName.of('URI'));
+  uri.set(PDFName.of('URI'), PDFString.of('https://example.com/'));
+  const js = PDFDict.withContext(ctx);
+  js.set(PDFName.of('S'), PDFName.of('URI'));
+  js.set(PDFName.of('URI'), PDFString.of('javascript:alert(1)'));
+  const dest = PDFArray.withContext(ctx);
+  dest.push(p2.ref);
+  dest.push(PDFName.of('XYZ'));
+  dest.push(PDFNumber.of(0));
+  dest.push(PDFNumber.of(PAGE_H - 300));
+  dest.push(PDFNumber.of(0));
+  const y = (top: number) => PAGE_H - top - 11;
+  const annots = [
+    linkAnnotation(doc, [x0, y(100) - 2, x1, y(100) + 10], uri),
+    linkAnnotation(doc, [MARGIN, y(140) - 2, MARGIN + 100, y(140) + 10], js),
+    linkAnnotation(doc, [MARGIN, y(180) - 2, MARGIN + 110, y(180) + 10], dest),
+  ];
+  p1.node.set(PDFName.of('Annots'), ctx.obj(annots));
+  writeLines(p2, ['Filler text on the second page.'], { y: 100, font: f.regular });
+  writeLines(p2, ['Target heading here'], { y: 300, size: 16, font: f.bold });
+  writeLines(p2, ['The text after the target.'], { y: 330, font: f.regular });
+  return finish(doc);
+}
+
+/** A valid PDF whose only page is blank. */
+export async function blankPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  doc.addPage([PAGE_W, PAGE_H]);
+  return finish(doc);
+}
+
+/** A document of `n` pages of plain text (for worker and page-limit tests). */
+export async function manyPagesPdf(n: number): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  for (let i = 0; i < n; i++) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    writeLines(
+      page,
+      wrap(`Page ${i + 1} starts. ` + LOREM.join(' ') + ` Page ${i + 1} ends.`, f.regular, 11, 468),
+      {
+        y: 100,
+        font: f.regular,
+      },
+    );
+  }
+  return finish(doc);
+}

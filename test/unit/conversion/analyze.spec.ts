@@ -1,0 +1,145 @@
+import { analyzeLayout } from '../../../src/conversion/analyze';
+import { MemoryAssetStore } from '../../../src/conversion/assets';
+import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
+import {
+  OUTLINE,
+  PAGE_H,
+  fontHeadingsPdf,
+  imagePdf,
+  linksPdf,
+  outlinePdf,
+  runningHeadersPdf,
+  twoColumnPdf,
+  codePdf,
+} from '../../helpers/pdf-fixtures';
+
+const ctx = () => ({ assets: new MemoryAssetStore() });
+
+function body(layout: LayoutArtifact, page = 0): Line[] {
+  return layout.pages[page].lines.filter((l) => !l.artifact);
+}
+
+describe('analyzeLayout', () => {
+  it('reads two columns left column first, after the spanning title', async () => {
+    const layout = await analyzeLayout(await twoColumnPdf(), ctx(), { parallelism: 1 });
+    const page = layout.pages[0];
+    expect(page.columns).toBe(2);
+    expect(page.complexity.reasons).toContain('multi_column');
+    const text = body(layout).map((l) => l.text);
+    expect(text[0]).toBe('A Title Across Both Columns');
+    const joined = text.join(' ');
+    const iAlphaStart = joined.indexOf('Alpha column text begins');
+    const iAlphaEnd = joined.indexOf('Alpha column text ends');
+    const iBetaStart = joined.indexOf('Beta column text begins');
+    const iBetaEnd = joined.indexOf('Beta column text ends');
+    expect(iAlphaStart).toBeGreaterThan(0);
+    expect(iAlphaEnd).toBeGreaterThan(iAlphaStart);
+    expect(iBetaStart).toBeGreaterThan(iAlphaEnd);
+    expect(iBetaEnd).toBeGreaterThan(iBetaStart);
+    // No line mixes the two columns.
+    expect(text.some((t) => /Alpha.*Beta|Beta.*Alpha/.test(t))).toBe(false);
+  });
+
+  it('marks running headers and page numbers', async () => {
+    const layout = await analyzeLayout(await runningHeadersPdf(6), ctx(), { parallelism: 1 });
+    expect(layout.pageCount).toBe(6);
+    for (const page of layout.pages) {
+      const header = page.lines.find((l) => l.text === 'The Running Header Of This Book');
+      expect(header?.artifact).toBe('header');
+      const number = page.lines.find((l) => l.text === String(page.index + 1));
+      expect(number?.artifact).toBe('page_number');
+      expect(
+        page.lines.find((l) => l.text.startsWith(`Body text of page ${page.index + 1}`))?.artifact,
+      ).toBeUndefined();
+    }
+    expect(layout.runningPatterns).toContain('the running header of this book');
+  });
+
+  it('resolves a nested outline to pages and positions, with metadata', async () => {
+    const layout = await analyzeLayout(await outlinePdf(), ctx(), { parallelism: 1 });
+    const strip = (e: LayoutArtifact['outline'][number]): unknown => ({
+      title: e.title,
+      pageIndex: e.pageIndex,
+      y: Math.round(e.y ?? -1),
+      children: e.children.map(strip),
+    });
+    const expected = (s: (typeof OUTLINE)[number]): unknown => ({
+      title: s.title,
+      pageIndex: s.page,
+      y: s.top,
+      children: (s.children ?? []).map(expected),
+    });
+    expect(layout.outline.map(strip)).toEqual(OUTLINE.map(expected));
+    expect(layout.metadata.title).toBe('Outline Test Book');
+    expect(layout.metadata.author).toBe('Jane Tester');
+    expect(layout.metadata.language).toBe('en-GB');
+    expect(layout.metadata.creationDate).toBe('2020-05-17T10:00:00.000Z');
+  });
+
+  it('computes font statistics with real font names', async () => {
+    const layout = await analyzeLayout(await fontHeadingsPdf(), ctx(), { parallelism: 1 });
+    expect(layout.fontStats.bodySize).toBe(11);
+    expect(layout.fontStats.headingSizes).toEqual([24, 16]);
+    const names = Object.values(layout.fonts).map((f) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['Times-Roman', 'Times-Bold']));
+    const bold = Object.values(layout.fonts).find((f) => f.name === 'Times-Bold');
+    expect(bold?.bold).toBe(true);
+    const title = body(layout).find((l) => l.text === 'The Big Title');
+    expect(title?.bold).toBe(true);
+    expect(title?.size).toBe(24);
+  });
+
+  it('recognises monospace fonts by name', async () => {
+    const layout = await analyzeLayout(await codePdf(), ctx(), { parallelism: 1 });
+    expect(layout.fontStats.monospaceFontIds).toEqual(['Courier']);
+    const code = body(layout).filter((l) => l.monospace);
+    expect(code.map((l) => l.text)).toEqual([
+      'function greet(name) {',
+      'if (name) {',
+      'return "Hello, " + name;',
+      '}',
+      '}',
+    ]);
+  });
+
+  it('locates raster images with their size and a stable name', async () => {
+    const layout = await analyzeLayout(await imagePdf(), ctx(), { parallelism: 1 });
+    const [p1, p2] = layout.pages;
+    const big1 = p1.images.find((i) => i.width === 64);
+    const big2 = p2.images.find((i) => i.width === 64);
+    expect(big1).toBeDefined();
+    expect(big1?.name).toBe(big2?.name);
+    expect(big1?.height).toBe(48);
+    expect(big1?.box.x).toBeCloseTo(72, 0);
+    expect(big1?.box.y).toBeCloseTo(156, 0);
+    expect(big1?.box.w).toBeCloseTo(192, 0);
+    expect(p1.images.some((i) => i.width === 8)).toBe(true);
+  });
+
+  it('keeps http(s) links, drops javascript: ones, resolves internal destinations', async () => {
+    const layout = await analyzeLayout(await linksPdf(), ctx(), { parallelism: 1 });
+    const links = layout.pages[0].links;
+    expect(links.filter((l) => l.url).map((l) => l.url)).toEqual(['https://example.com/']);
+    const internal = links.find((l) => l.destPage !== undefined);
+    expect(internal?.destPage).toBe(1);
+    expect(internal?.destY).toBeCloseTo(300, 0);
+    expect(links).toHaveLength(2);
+    expect(PAGE_H).toBe(792);
+  });
+
+  it('reports progress and honours cancellation', async () => {
+    const progress: number[] = [];
+    await analyzeLayout(
+      await runningHeadersPdf(4),
+      { ...ctx(), onProgress: (f) => progress.push(f) },
+      { parallelism: 1 },
+    );
+    expect(progress[progress.length - 1]).toBe(1);
+    expect(progress.length).toBeGreaterThanOrEqual(4);
+    const ac = new AbortController();
+    ac.abort();
+    await expect(
+      analyzeLayout(await runningHeadersPdf(4), { ...ctx(), signal: ac.signal }, { parallelism: 1 }),
+    ).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
