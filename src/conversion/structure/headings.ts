@@ -49,24 +49,140 @@ function compressLevels(blocks: Block[]): void {
     if (block.kind === 'heading') block.level = rank.get(block.level) ?? block.level;
 }
 
+/** Words the book uses in its running text: a heading's words should be among them (the book is its own dictionary). */
+function bodyVocabulary(blocks: readonly Block[]): Set<string> {
+  const vocabulary = new Set<string>();
+  for (const block of blocks) {
+    if (block.kind === 'paragraph' || block.kind === 'list_item' || block.kind === 'footnote') {
+      for (const word of wordsOf(blockText(block))) vocabulary.add(word);
+    }
+  }
+  return vocabulary;
+}
+
+const VOWELS = 'aeiouyàáâäãåæèéêëìíîïòóôöõøùúûüœ';
+
+/** A word shaped like a word: vowels, no long consonant clusters, not a short unit repeated ("kikikiki"). */
+function wordShaped(word: string): boolean {
+  const letters = word.toLowerCase().replace(/[^\p{L}]/gu, '');
+  const distinct = new Set(letters).size;
+  if (letters.length < 3 || distinct <= 2 || (distinct <= 3 && letters.length >= 8)) return false;
+  const vowels = [...letters].filter((c) => VOWELS.includes(c)).length / letters.length;
+  const longestConsonantRun = Math.max(
+    0,
+    ...letters.split(new RegExp(`[${VOWELS}]`)).map((run) => run.length),
+  );
+  return vowels > 0 && vowels <= 0.7 && longestConsonantRun <= 5;
+}
+
+/** Rejects decorative letters, figure labels and author lists that a size-based detector calls headings. */
+function plausibleHeading(text: string, vocabulary: ReadonlySet<string>): boolean {
+  if ((text.match(/,/g) ?? []).length >= 3) return false;
+  const words = wordsOf(text).filter((w) => /\p{L}{3}/u.test(w));
+  if (words.length === 0) return false;
+  const known = words.filter((w) => vocabulary.has(w)).length;
+  if (known / words.length >= 0.5) return true;
+  const averageLength = words.reduce((sum, w) => sum + w.length, 0) / words.length;
+  return words.every(wordShaped) && (words.length === 1 || averageLength <= 8);
+}
+
+const CAPTION_RE = /^(figure|fig\.|table|listing)\s*\d/i;
+
+/** A section heading is followed by running text soon (figure labels are followed by more labels or a caption). */
+function followedByBody(blocks: readonly Block[], index: number): boolean {
+  for (let i = index + 1; i < Math.min(blocks.length, index + 4); i++) {
+    const block = blocks[i];
+    if (block.kind === 'heading' || block.kind === 'figure') continue;
+    const text = blockText(block).trim();
+    if (CAPTION_RE.test(text)) return false;
+    if (block.kind === 'code' || block.kind === 'table' || wordsOf(text).length >= 8) return true;
+  }
+  return false;
+}
+
+/** Ids of heading candidates that come three or more in a row on one page: labels of a figure, not sections. */
+function labelRunIds(blocks: readonly Block[]): Set<string> {
+  const ids = new Set<string>();
+  let start = 0;
+  while (start < blocks.length) {
+    let end = start;
+    while (end < blocks.length && blocks[end].kind === 'heading' && blocks[end].page === blocks[start].page)
+      end++;
+    if (end - start >= 3) for (let i = start; i < end; i++) ids.add(blocks[i].id);
+    start = Math.max(end, start + 1);
+  }
+  return ids;
+}
+
+function asParagraph(block: HeadingBlock): Block {
+  return { kind: 'paragraph', id: block.id, page: block.page, y: block.y, inlines: block.inlines };
+}
+
+/**
+ * A short paragraph that opens with a bold run ("The Buried Moon" + " by Edmund Dulac"): a heading set at body
+ * size, as word processors export them. The bold run becomes the heading, the rest stays a paragraph.
+ */
+function splitBoldLead(block: Block, level: number, taken: (id: string) => boolean): Block[] | null {
+  if (block.kind !== 'paragraph' || block.inlines.length === 0 || !block.inlines[0].bold) return null;
+  let boldEnd = 0;
+  while (
+    boldEnd < block.inlines.length &&
+    (block.inlines[boldEnd].bold || !block.inlines[boldEnd].text.trim())
+  ) {
+    boldEnd++;
+  }
+  const lead = block.inlines.slice(0, boldEnd);
+  const rest = block.inlines.slice(boldEnd);
+  const leadText = lead
+    .map((i) => i.text)
+    .join('')
+    .trim();
+  const leadWords = wordsOf(leadText).length;
+  const allWords = wordsOf(blockText(block)).length;
+  if (leadWords === 0 || leadWords > 12 || allWords > 25 || /[.:;!?]$/.test(leadText)) return null;
+  if (!/^[\p{Lu}\p{N}]/u.test(leadText)) return null;
+  const heading = toHeading(block, level, lead);
+  if (rest.length === 0 || !wordsOf(rest.map((i) => i.text).join('')).length) return [heading];
+  let id = `${block.id}-p1`;
+  for (let n = 2; taken(id); n++) id = `${block.id}-p${n}`;
+  const trimmed = rest.map((inline, i) => (i === 0 ? { ...inline, text: inline.text.trimStart() } : inline));
+  return [heading, { kind: 'paragraph', id, page: block.page, y: block.y, inlines: trimmed }];
+}
+
 /** Decides which blocks are headings and their levels, for a book without an outline. */
 export function detectHeadings(blocks: readonly Block[]): Block[] {
   const repeated = repeatedTexts(blocks);
-  const out = blocks.map((block): Block => {
+  const vocabulary = bodyVocabulary(blocks);
+  const labels = labelRunIds(blocks);
+  const checked = blocks.map((block, index): Block => {
     if (block.kind === 'heading') {
-      const text = blockText(block);
+      const text = blockText(block).trim();
       const key = normalizeText(text).replace(/\d+/g, '#');
-      if (!looksLikeHeadingText(text) || repeated.has(key)) {
-        return { kind: 'paragraph', id: block.id, page: block.page, y: block.y, inlines: block.inlines };
+      const numbered = numberingOf(text) !== null;
+      const label = !numbered && (labels.has(block.id) || !followedByBody(blocks, index));
+      const implausible = !numbered && !plausibleHeading(text, vocabulary);
+      if (label || implausible || !looksLikeHeadingText(text) || repeated.has(key)) {
+        return asParagraph(block);
       }
-      const heading = { ...block, text: text.trim() };
-      return { ...heading, level: levelOf(heading) };
+      return { ...block, text, level: levelOf({ ...block, text }) };
     }
     if (isBoldNumberedLine(block) && hasInlines(block)) {
       const heading = toHeading(block, 6);
       return { ...heading, level: levelOf(heading) };
     }
     return block;
+  });
+  const sizeLevels = checked.flatMap((b) => (b.kind === 'heading' ? [b.level] : []));
+  const boldLevel = Math.min(6, (sizeLevels.length ? Math.max(...sizeLevels) : 0) + 1);
+  const ids = new Set(checked.map((b) => b.id));
+  const out = checked.flatMap((block, index) => {
+    const original = blocks[index];
+    const eligible =
+      original.kind === 'paragraph' && !labels.has(original.id) && followedByBody(blocks, index);
+    const split = eligible ? splitBoldLead(block, boldLevel, (id) => ids.has(id)) : null;
+    if (split && !plausibleHeading(blockText(split[0]), vocabulary)) return [block];
+    for (const piece of split ?? []) ids.add(piece.id);
+    return split ?? [block];
   });
   compressLevels(out);
   return out;

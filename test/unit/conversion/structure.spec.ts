@@ -235,6 +235,47 @@ describe('identify_structure without an outline', () => {
     expect(book.chapters.map((c) => c.title)).toEqual(['A Study of Things', '1. Introduction', '2. Results']);
   });
 
+  it('rejects decorative letters and figure labels, and takes bold title lines set at body size', async () => {
+    const body = (id: string, page: number) => para(id, page, 300, `${LOREM} ${LOREM}`);
+    const bookBlocks: Block[] = [
+      heading('t', 0, 60, 'Stories for Children', 1),
+      {
+        kind: 'paragraph',
+        id: 's1',
+        page: 0,
+        y: 100,
+        inlines: [{ text: 'The Buried Moon', bold: true }, { text: ' by Edmund Dulac' }],
+      },
+      body('a', 0),
+      heading('deco', 1, 60, 'kikikikikikikikikikik', 2),
+      heading('noise', 1, 80, 'HBCEAK KLDSC AASLS CSLAHC', 2),
+      { kind: 'paragraph', id: 's2', page: 1, y: 100, inlines: [{ text: 'The Honey-Bee', bold: true }] },
+      body('b', 1),
+      heading('l1', 2, 60, 'Outer Tree', 2),
+      heading('l2', 2, 70, 'Tree Call', 2),
+      heading('l3', 2, 80, 'Nested Tree', 2),
+      para('cap', 2, 100, 'Figure 7. Control flow graph of a nested loop with an if statement inside.'),
+      body('c', 2),
+    ];
+    const book = await identifyStructure(layoutOf(3), contentOf(bookBlocks), ctx());
+    const all = book.chapters.flatMap((c) => c.blocks);
+    const headings = all.filter((b): b is HeadingBlock => b.kind === 'heading').map((b) => [b.text, b.level]);
+    expect(headings).toEqual([
+      ['Stories for Children', 1],
+      ['The Buried Moon', 2],
+      ['The Honey-Bee', 2],
+    ]);
+    expect(all.find((b) => b.id === 's1-p1')).toMatchObject({
+      kind: 'paragraph',
+      inlines: [{ text: 'by Edmund Dulac' }],
+    });
+    expect(book.chapters.map((c) => c.title)).toEqual([
+      'Stories for Children',
+      'The Buried Moon',
+      'The Honey-Bee',
+    ]);
+  });
+
   it('falls back to chapters of a few pages named after their first words', async () => {
     const plain = Array.from({ length: 30 }, (_, i) =>
       para(`p${i}`, i, 100, `Page ${i} starts with these words. ${LOREM}`),
