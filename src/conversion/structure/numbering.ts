@@ -40,7 +40,8 @@ export function isBareNumbering(words: readonly string[]): boolean {
   return rest.length > 0 && rest.every(isLabelValue);
 }
 
-/** True when the first `count` normalised words are a numbering prefix (as left of a title). */
+/** True when the first `count` normalised words are a numbering prefix (as left of a title), or a bare label word. */
 export function isNumberingPrefix(words: readonly string[], count: number): boolean {
+  if (count === 1 && LABEL_WORDS.has(words[0] ?? '')) return true; // "Part" + "I Getting Started"
   return count > 0 && isBareNumbering(words.slice(0, count));
 }

@@ -2,7 +2,7 @@
  * Anchors each PDF outline entry at the block it names: the heading on the destination page near the
  * destination's y whose text is the entry's title (possibly after its numbering), not the page top.
  */
-import type { Block, HeadingBlock } from '../model/content';
+import type { Block, CodeBlock, HeadingBlock } from '../model/content';
 import type { OutlineEntry } from '../model/layout';
 import { BlockList } from './block-list';
 import { hasInlines, splitAtTitle, toHeading } from './block-split';
@@ -53,8 +53,31 @@ export function flattenOutline(outline: readonly OutlineEntry[]): FlatEntry[] {
   return flat;
 }
 
+/** A one-line code block can be a heading set in a monospace font ("6.3.2 attach() and detach()"). */
+function isShortCodeLine(block: Block): block is CodeBlock {
+  return block.kind === 'code' && !block.text.trim().includes('\n') && wordsOf(block.text).length <= 15;
+}
+
 function canHoldHeading(block: Block): boolean {
-  return block.kind === 'heading' || block.kind === 'paragraph' || block.kind === 'list_item';
+  return (
+    block.kind === 'heading' ||
+    block.kind === 'paragraph' ||
+    block.kind === 'list_item' ||
+    isShortCodeLine(block)
+  );
+}
+
+function codeAsHeading(block: CodeBlock, level: number): HeadingBlock {
+  const text = block.text.trim();
+  return {
+    kind: 'heading',
+    id: block.id,
+    page: block.page,
+    y: block.y,
+    level,
+    text,
+    inlines: [{ text, monospace: true }],
+  };
 }
 
 /** Heading blocks right after `index` whose words continue the title. */
@@ -85,6 +108,10 @@ function matchBlock(list: BlockList, index: number, title: string[]): Match | nu
   const listMarker = block.kind === 'list_item' ? wordsOf(block.marker).length : 0;
   const at = indexOfWords(words, title);
   const bonus = block.kind === 'heading' ? 0.08 : 0;
+  if (block.kind === 'code') {
+    const whole = (at === 0 || isNumberingPrefix(words, at)) && words.length - at - title.length <= 2;
+    return whole ? { index, quality: 0.9, offset: 0, headingWords: words, continues: 0 } : null;
+  }
   if (at === 0 || (at > 0 && (at <= listMarker || isNumberingPrefix(words, at)))) {
     return {
       index,
@@ -210,6 +237,11 @@ export class OutlineAnchorer {
     const level = Math.min(6, depth);
     const block = this.list.blocks[match.index];
     if (match.continues > 0) return this.mergeHeadings(match.index, match.continues, level);
+    if (isShortCodeLine(block)) {
+      const heading = codeAsHeading(block, level);
+      this.list.replace(match.index, 1, [heading]);
+      return heading;
+    }
     if (!hasInlines(block)) throw new Error('matched a block without text runs');
     const allWords = wordsOf(inlineText(block.inlines)).length;
     const extra = allWords - match.headingWords.length - match.offset;

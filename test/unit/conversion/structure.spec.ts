@@ -175,6 +175,32 @@ describe('identify_structure with an outline', () => {
     ]);
   });
 
+  it('finds titles set as "Part I" + title lines, and headings set in a monospace font', async () => {
+    const partBlocks: Block[] = [
+      heading('p1', 0, 69, 'Part I', 1),
+      heading('p2', 0, 89, 'Getting Started', 1),
+      para('x', 0, 123, LOREM),
+      { kind: 'code', id: 'c1', page: 1, y: 97, text: '6.3.2 attach() and detach()' },
+      para('y', 1, 117, LOREM),
+      { kind: 'code', id: 'c2', page: 1, y: 214, text: '> attach(lentils)' },
+    ];
+    const partOutline = [entry('I Getting Started', 0, 70, [entry('attach() and detach()', 1, 72)])];
+    const book = await identifyStructure(layoutOf(2, partOutline), contentOf(partBlocks), ctx());
+    expect(book.toc[0].anchorId).toBe('p1');
+    expect(blockById(book, 'p1')).toMatchObject({
+      kind: 'heading',
+      text: 'Part I Getting Started',
+      level: 1,
+    });
+    expect(book.toc[0].children[0].anchorId).toBe('c1');
+    expect(blockById(book, 'c1')).toMatchObject({
+      kind: 'heading',
+      level: 2,
+      inlines: [{ text: '6.3.2 attach() and detach()', monospace: true }],
+    });
+    expect(blockById(book, 'c2')?.kind).toBe('code');
+  });
+
   it('places an entry whose title is nowhere in the text at the closest block', async () => {
     const odd = [...outline, entry('Something the page never says', 2, 320)];
     const warnings: string[] = [];
