@@ -195,6 +195,17 @@ export class ConversionJobsRepository {
     return rows[0].active;
   }
 
+  /** Non-terminal rows (deleted or not) not updated for `idleMs`, oldest first: the reaper's candidates. */
+  async findIdle(idleMs: number, limit = 200): Promise<JobRecord[]> {
+    const rows = await this.query(
+      `SELECT * FROM conversion_jobs
+       WHERE status <> ALL($1::job_status[]) AND updated_at < now() - make_interval(secs => $2::double precision)
+       ORDER BY updated_at LIMIT $3`,
+      [TERMINAL_STATUSES, idleMs / 1000, limit],
+    );
+    return rows.map(toRecord);
+  }
+
   /** Soft delete, scoped to the owner. Returns the row (also when it was already deleted), null if not theirs. */
   async markDeleted(id: string, userId: string): Promise<JobRecord | null> {
     const rows = await this.query(

@@ -1,16 +1,25 @@
-/** Producer side of the pipeline (both roles): enqueue a stage, and remove a job's queued stages on cancel. */
+/**
+ * Producer side of the pipeline (both roles): enqueue a stage (with the retry policy's attempts and backoff),
+ * remove a job's queued stages on cancel and broadcast the cancellation to the worker running one, and the
+ * queue facts the reaper needs.
+ */
 import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
 import { PIPELINE, type Stage } from '../common/enums';
+import { ROOT_LOGGER } from '../common/logging/logging.module';
+import { AppConfig } from '../config';
+import { CancellationBus, createRetryPolicy, type RetryPolicy } from './failure';
 import { queueNameOf, stageJobId, type StageJobData } from './pipeline.constants';
 
 const ENQUEUE_TIMEOUT_MS = 5000;
+const FINISHED_STATES = new Set(['completed', 'failed']);
 
 export interface RemovalResult {
   removed: Stage[];
-  /** A stage of this job is being processed right now; it stops at its next checkpoint. */
+  /** A stage of this job is being processed right now; it was told to stop (broadcast). */
   active: boolean;
 }
 
@@ -24,7 +33,16 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
 
 @Injectable()
 export class PipelineDispatcher {
-  constructor(private readonly moduleRef: ModuleRef) {}
+  private readonly retryPolicy: RetryPolicy;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    private readonly cancellation: CancellationBus,
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    config: AppConfig,
+  ) {
+    this.retryPolicy = createRetryPolicy(config.get('RETRY_DELAYS_S'));
+  }
 
   queue(stage: Stage): Queue {
     return this.moduleRef.get<Queue>(getQueueToken(queueNameOf(stage)), { strict: false });
@@ -39,6 +57,7 @@ export class PipelineDispatcher {
     await withTimeout(
       this.queue(stage).add(stage, data, {
         jobId: stageJobId(data.jobId, stage),
+        ...this.retryPolicy.jobOptions,
         removeOnComplete: { age: 24 * 3600, count: 1000 },
         removeOnFail: { age: 7 * 24 * 3600 },
       }),
@@ -51,7 +70,24 @@ export class PipelineDispatcher {
     return this.enqueue(PIPELINE[0], data);
   }
 
-  /** Removes the job's waiting or delayed stage jobs; reports whether one is running. */
+  /** Enqueues a stage again, removing a finished stage job with the same id first (the reaper's re-dispatch). */
+  async redispatch(stage: Stage, data: StageJobData): Promise<void> {
+    const existing = await this.queue(stage).getJob(stageJobId(data.jobId, stage));
+    if (existing && FINISHED_STATES.has(await existing.getState())) await existing.remove();
+    await this.enqueue(stage, data);
+  }
+
+  /** State of each of the job's stage jobs present in the queues. */
+  async stageJobStates(jobId: string): Promise<Partial<Record<Stage, string>>> {
+    const states: Partial<Record<Stage, string>> = {};
+    for (const stage of PIPELINE) {
+      const job = await this.queue(stage).getJob(stageJobId(jobId, stage));
+      if (job) states[stage] = await job.getState();
+    }
+    return states;
+  }
+
+  /** Removes the job's waiting or delayed stage jobs; a running one is told to stop through every worker. */
   async removePending(jobId: string): Promise<RemovalResult> {
     const result: RemovalResult = { removed: [], active: false };
     for (const stage of PIPELINE) {
@@ -67,11 +103,25 @@ export class PipelineDispatcher {
       ) {
         await job.remove().then(
           () => result.removed.push(stage),
-          // It became active between getState and remove: the stage's own checkpoint cancels it.
+          // It became active between getState and remove: the broadcast below (or its checkpoint) stops it.
           () => (result.active = true),
         );
       }
     }
+    if (result.active) await this.broadcastCancel(jobId);
     return result;
+  }
+
+  /** Best effort: a worker that misses it still sees deleted_at within a few seconds. */
+  private async broadcastCancel(jobId: string): Promise<void> {
+    try {
+      const heard = await this.cancellation.publish(jobId);
+      this.logger.info({ job_id: jobId, listeners: heard }, 'cancellation broadcast');
+    } catch (err) {
+      this.logger.warn(
+        { err, job_id: jobId },
+        'cancellation broadcast failed; workers will notice deleted_at',
+      );
+    }
   }
 }

@@ -68,6 +68,8 @@ export class CancellationBus {
     private readonly channel: string,
     private readonly stages: RunningStages,
     private readonly onCancel?: (jobId: string, told: number) => void,
+    /** Quit `publisher` too on close (when this bus created it). */
+    private readonly ownsPublisher = false,
   ) {}
 
   async listen(): Promise<void> {
@@ -88,10 +90,13 @@ export class CancellationBus {
     return this.publisher.publish(this.channel, jobId);
   }
 
+  /** Stops listening (and closes the publisher if owned); safe to call more than once. */
   async close(): Promise<void> {
     const subscriber = this.subscriber;
     this.subscriber = undefined;
-    if (!subscriber) return;
-    await subscriber.quit().catch(() => subscriber.disconnect());
+    if (subscriber) await subscriber.quit().catch(() => subscriber.disconnect());
+    if (this.ownsPublisher && this.publisher.status !== 'end') {
+      await this.publisher.quit().catch(() => this.publisher.disconnect());
+    }
   }
 }
