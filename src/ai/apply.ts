@@ -5,7 +5,7 @@
  */
 import type { Block, FigureBlock, Inline } from '../conversion/model/content';
 import type { PageInput, PageReading, ReadingBlock } from './reading';
-import { blockText } from './blocks';
+import { blockText, inlineText } from './blocks';
 import { compareWords, hyphenPairs, type Multiset, multiset, minus, withinTolerance, words } from './words';
 
 export interface PageContext {
@@ -28,16 +28,23 @@ type Style = Omit<Inline, 'text'>;
 /** Styles (bold, italic, monospace, links) of the heuristic words, so the AI blocks keep them. */
 class StyleBank {
   private readonly styles = new Map<string, Style[]>();
+  /** How the heuristics printed each word: with an inner hyphen ("object-oriented") or joined ("example"). */
+  private readonly forms = new Map<string, 'hyphen' | 'joined'>();
 
-  constructor(blocks: Block[]) {
-    for (const block of blocks) for (const inline of inlinesOf(block)) this.add(inline);
+  /** `blocks` give styles and word forms; `neighbours` (the previous page's last block) only word forms. */
+  constructor(blocks: Block[], neighbours: Block[] = []) {
+    for (const block of blocks) for (const inline of inlinesOf(block)) this.add(inline, true);
+    for (const block of neighbours) for (const inline of inlinesOf(block)) this.add(inline, false);
   }
 
-  private add(inline: Inline): void {
+  private add(inline: Inline, withStyle: boolean): void {
     const { text, ...style } = inline;
     for (const token of text.split(/\s+/)) {
       const word = words(token).join('');
       if (!word) continue;
+      if (!this.forms.has(word))
+        this.forms.set(word, /\p{L}[-\u2010]\p{L}/u.test(token) ? 'hyphen' : 'joined');
+      if (!withStyle) continue;
       const queue = this.styles.get(word) ?? [];
       queue.push(style);
       this.styles.set(word, queue);
@@ -46,6 +53,15 @@ class StyleBank {
 
   take(word: string): Style {
     return this.styles.get(word)?.shift() ?? {};
+  }
+
+  /** Re-joins words the reading left split at a line end ("pro- gram") the way the heuristics printed them. */
+  dehyphenate(text: string): string {
+    return text.replace(/(\p{L}+)[-\u00ad\u2010]\s+(\p{L}+)/gu, (split, left: string, right: string) => {
+      const form = this.forms.get(words(left + right).join(''));
+      if (form === 'hyphen') return `${left}-${right}`;
+      return form === 'joined' ? left + right : split;
+    });
   }
 }
 
@@ -75,7 +91,7 @@ function sameStyle(a: Style, b: Style): boolean {
 function styledInlines(text: string, bank: StyleBank): Inline[] {
   const inlines: Inline[] = [];
   let current: Style | undefined;
-  for (const token of text.split(/\s+/).filter(Boolean)) {
+  for (const token of bank.dehyphenate(text).split(/\s+/).filter(Boolean)) {
     const word = words(token).join('');
     const style = word ? bank.take(word) : (current ?? {});
     const last = inlines.at(-1);
@@ -269,36 +285,72 @@ function toBlock(block: ReadingBlock, bank: StyleBank, page: number, y: number):
   }
 }
 
-/** Puts the page's figures back: at their AI caption when there is one, else by position. */
-function placeFigures(built: Array<{ block: Block; caption: boolean }>, figures: FigureBlock[]): Block[] {
-  const sorted = [...figures].sort((a, b) => a.y - b.y);
-  const captions = built.filter((b) => b.caption);
-  const out: Block[] = [];
-  const placed = new Set<FigureBlock>();
-  const captionFigure = new Map<Block, FigureBlock>();
-  captions.forEach((c, i) => {
-    if (sorted[i]) captionFigure.set(c.block, sorted[i]);
-  });
-  for (const { block } of built) {
-    for (const figure of sorted) {
-      if (!placed.has(figure) && !isCaptionOf(captionFigure, figure) && figure.y <= block.y) {
-        out.push(figure);
-        placed.add(figure);
-      }
-    }
-    const figure = captionFigure.get(block);
-    if (figure && block.kind === 'paragraph') {
-      out.push({ ...figure, caption: block.inlines });
-      placed.add(figure);
-    } else out.push(block);
-  }
-  for (const figure of sorted) if (!placed.has(figure)) out.push(figure);
-  return out;
+type Built = { block: Block; caption: boolean };
+
+/** Letters and digits only: compares texts whatever their spacing and line-end hyphens. */
+function wordKey(text: string): string {
+  return words(text).join('');
 }
 
-function isCaptionOf(map: Map<Block, FigureBlock>, figure: FigureBlock): boolean {
-  for (const f of map.values()) if (f === figure) return true;
-  return false;
+/**
+ * Which built block becomes which figure's caption: first a block whose words are a figure's heuristic caption,
+ * then the remaining AI captions to the nearest figure still free.
+ */
+function matchCaptions(built: Built[], figures: FigureBlock[]): Map<Block, FigureBlock> {
+  const assigned = new Map<Block, FigureBlock>();
+  const used = new Set<FigureBlock>();
+  const captionKey = (f: FigureBlock) => (f.caption ? wordKey(inlineText(f.caption)) : '');
+  for (const { block } of built) {
+    if (block.kind !== 'paragraph') continue;
+    const key = wordKey(blockText(block));
+    const figure = figures.find((f) => !used.has(f) && key !== '' && captionKey(f) === key);
+    if (figure) {
+      assigned.set(block, figure);
+      used.add(figure);
+    }
+  }
+  for (const { block, caption } of built) {
+    if (!caption || assigned.has(block) || block.kind !== 'paragraph') continue;
+    const free = figures.filter((f) => !used.has(f));
+    const nearest = free.sort((a, b) => Math.abs(a.y - block.y) - Math.abs(b.y - block.y))[0];
+    if (nearest) {
+      assigned.set(block, nearest);
+      used.add(nearest);
+    }
+  }
+  return assigned;
+}
+
+/** A figure keeps its heuristic caption unless the reading already prints that text elsewhere. */
+function withoutRepeatedCaption(figure: FigureBlock, built: Built[]): FigureBlock {
+  if (!figure.caption) return figure;
+  const caption = wordKey(inlineText(figure.caption));
+  const repeated = caption !== '' && built.some(({ block }) => wordKey(blockText(block)).includes(caption));
+  return repeated ? { ...figure, caption: undefined } : figure;
+}
+
+/** Puts the page's figures back: as the holder of their caption block when there is one, else by position. */
+function placeFigures(built: Built[], figures: FigureBlock[]): Block[] {
+  const sorted = [...figures].sort((a, b) => a.y - b.y);
+  const assigned = matchCaptions(built, sorted);
+  const captioned = new Set(assigned.values());
+  const out: Block[] = [];
+  const placed = new Set<FigureBlock>();
+  const place = (figure: FigureBlock, block?: Block) => {
+    placed.add(figure);
+    const caption = block?.kind === 'paragraph' ? block.inlines : undefined;
+    out.push(caption ? { ...figure, caption } : withoutRepeatedCaption(figure, built));
+  };
+  for (const { block } of built) {
+    for (const figure of sorted) {
+      if (!placed.has(figure) && !captioned.has(figure) && figure.y <= block.y) place(figure);
+    }
+    const figure = assigned.get(block);
+    if (figure) place(figure, block);
+    else out.push(block);
+  }
+  for (const figure of sorted) if (!placed.has(figure)) place(figure);
+  return out;
 }
 
 /** New blocks take the replaced blocks' ids in order (links keep working); ids of dropped blocks map to a kept one. */
@@ -331,6 +383,31 @@ function wordsOf(blocks: Block[]): string[] {
   return blocks.flatMap((b) => words(blockText(b)));
 }
 
+/** The page's words in order, a word hyphenated at a line end counted once, joined ("exam-" + "ple" → "example"). */
+function joinedWords(lines: string[]): string[] {
+  const out: string[] = [];
+  let pending = false;
+  for (const line of lines) {
+    const lineWords = words(line);
+    if (pending && lineWords.length > 0 && out.length > 0)
+      out.push(`${out.pop() ?? ''}${lineWords.shift() ?? ''}`);
+    out.push(...lineWords);
+    pending = /\p{L}[-\u00ad\u2010]$/u.test(line.trimEnd());
+  }
+  return out;
+}
+
+/** The reading's prose with line-end hyphenation undone the way the heuristics did it. */
+function rejoin(block: ReadingBlock, bank: StyleBank): ReadingBlock {
+  switch (block.role) {
+    case 'code':
+    case 'table':
+      return block;
+    default:
+      return { ...block, text: bank.dehyphenate(block.text) };
+  }
+}
+
 /** The page's reading as blocks, or why it was refused. `idsInUse` gains the ids it mints. */
 export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: Set<string>): ApplyResult {
   const { input } = ctx;
@@ -338,7 +415,7 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
   if (typeof dropped === 'string') return { ok: false, reason: dropped };
   const lineTexts = input.lines.map((l) => l.text);
   const pairs = hyphenPairs(lineTexts);
-  const pageWords = lineTexts.flatMap(words);
+  const pageWords = joinedWords(lineTexts);
   const keptLines = input.lines.filter((l) => !reading.artifact_lines.includes(l.index));
   const readingWords = reading.blocks.flatMap((b) => words(readingText(b)));
   const vsPage = compareWords(
@@ -350,11 +427,14 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
     return { ok: false, reason: `text differs from the page (+${vsPage.added}/-${vsPage.lost} words)` };
 
   const heuristicWords = wordsOf(ctx.heuristic);
-  const cont = continuity(ctx, pageWords);
-  const blocksIn = stripHead(reading.blocks, cont.head);
+  const bank = new StyleBank(ctx.heuristic, ctx.previousBlock ? [ctx.previousBlock] : []);
+  const cont = continuity(ctx, joinedWords(lineTexts));
+  const blocksIn = stripHead(
+    reading.blocks.map((b) => rejoin(b, bank)),
+    cont.head,
+  );
   if (!blocksIn) return { ok: false, reason: 'paragraph continued from the previous page not at the top' };
 
-  const bank = new StyleBank(ctx.heuristic);
   let y = input.lines[0]?.y ?? 0;
   const built = blocksIn.map((b) => {
     y = locate(input, readingText(b), y);
@@ -462,6 +542,9 @@ function finalCheck(
   const expected = [...heuristicWords];
   for (const [word, count] of recovered) for (let i = 0; i < count; i++) expected.push(word);
   const comparison = compareWords(expected, [...newWords, ...dropped], pairs);
+    const a = minus(multiset([...newWords, ...dropped]), multiset(expected));
+    console.log('ADDED', [...a].slice(0, 60).join(' '));
+  }
   if (!withinTolerance(comparison)) {
     return `reading disagrees with the heuristic blocks (+${comparison.added}/-${comparison.lost} words)`;
   }

@@ -4,6 +4,10 @@
  * cache hits and the time; then runs again on the same Redis cache to show that a re-run pays nothing.
  * Options: --pages N, --latency MS, --no-redis. Needs Redis at REDIS_URL (default redis://127.0.0.1:6379) unless
  * --no-redis.
+ *
+ * --corpus DIR [--mode complex|all]: instead, converts every PDF of DIR with the real engine twice — heuristics
+ * only, and with the AI pass (the stub giving its plain reading of each page) — and prints the independent
+ * judge's figures for both EPUBs side by side (needs python3 and ../shared/tools/epub_judge.py).
  */
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
@@ -12,6 +16,7 @@ import { enhanceContent } from '../ai/enhance';
 import type { AiReport } from '../ai/report';
 import { AiStubServer } from '../ai/stub/ai-stub-server';
 import { makeSyntheticBook } from '../ai/synthetic-book';
+import { compareCorpus } from '../ai/corpus-compare';
 
 function option(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -31,6 +36,12 @@ function summarise(label: string, report: AiReport, ms: number, stub: AiStubServ
 }
 
 async function main(): Promise<void> {
+  const corpus = process.argv.indexOf('--corpus');
+  if (corpus > 0) {
+    const mode = process.argv.includes('all') ? 'all' : 'complex';
+    await compareCorpus(process.argv[corpus + 1], mode);
+    return;
+  }
   const pages = option('pages', 300);
   const latency = option('latency', 1000);
   const useRedis = !process.argv.includes('--no-redis');
