@@ -22,7 +22,7 @@ function chooseFigures(layout: LayoutArtifact): Map<number, ImageRef[]> {
   for (const p of layout.pages) {
     for (const im of p.images) {
       if (im.width < MIN_IMAGE_PX || im.height < MIN_IMAGE_PX) continue;
-      if (im.box.w < 16 || im.box.h < 16) continue;
+      if (im.box.w < 2 || im.box.h < 2) continue;
       const pages = byName.get(im.name) ?? [];
       if (pages[pages.length - 1] !== p.index) pages.push(p.index);
       byName.set(im.name, pages);

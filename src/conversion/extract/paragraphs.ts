@@ -27,6 +27,17 @@ const TERMINAL_RE = /(?:[.!?:…]["”’»)\]]*|(?:\.\s?){3,}\s*[\divxlc]+)$/iu
 export interface PageMetrics {
   left: number[];
   right: number[];
+  /** Most lines start at the column's left edge (false for centred or ragged-left text). */
+  leftAligned: boolean[];
+}
+
+/** A gap of more than 1.5 em between two words of a line: cells of a table or a term and its description. */
+export function hasWideGap(line: Line): boolean {
+  for (let i = 1; i < line.spans.length; i++) {
+    const a = line.spans[i - 1].box;
+    if (line.spans[i].box.x - (a.x + a.w) > 1.5 * line.size) return true;
+  }
+  return false;
 }
 
 function mode(values: number[]): number {
@@ -48,18 +59,23 @@ function mode(values: number[]): number {
 export function pageMetrics(page: PageLayout): PageMetrics {
   const left: number[] = [];
   const right: number[] = [];
+  const leftAligned: boolean[] = [];
   for (let c = 0; c < Math.max(1, page.columns); c++) {
     const lines = page.lines.filter((l) => !l.artifact && l.column === c && !l.monospace);
     if (lines.length === 0) {
       left.push(0);
       right.push(page.width);
+      leftAligned.push(true);
       continue;
     }
-    left.push(mode(lines.map((l) => l.box.x)));
+    const l0 = mode(lines.map((l) => l.box.x));
+    left.push(l0);
     const rights = lines.map((l) => l.box.x + l.box.w).sort((a, b) => a - b);
     right.push(rights[Math.floor(0.9 * (rights.length - 1))]);
+    const atLeft = lines.filter((l) => Math.abs(l.box.x - l0) < 1.5).length;
+    leftAligned.push(lines.length < 4 || atLeft >= 0.4 * lines.length);
   }
-  return { left, right };
+  return { left, right, leftAligned };
 }
 
 /** Typical distance between the tops of two consecutive body lines. */
@@ -250,15 +266,33 @@ export function groupLines(input: GroupingInput): Group[] {
         if (isListStart || isCaption) continues = false;
         else if (samePlace && last.page === page.index) {
           const gap = line.box.y - lastLine.box.y;
-          const indented = line.box.x - left > 0.9 * line.size && lastLine.box.x - left < 0.5 * line.size;
-          const lastShort = lastLine.box.x + lastLine.box.w < right - 2.5 * line.size;
+          const lower = /^[\p{Ll}]/u.test(text);
+          const aligned = m.leftAligned[col];
+          // First-line indents mark paragraphs only in left-aligned text, and never before a lowercase word.
+          const indented =
+            aligned &&
+            !lower &&
+            line.box.x - left > 0.9 * line.size &&
+            lastLine.box.x - left < 0.5 * line.size;
+          const lastShort = aligned
+            ? lastLine.box.x + lastLine.box.w < right - 2.5 * line.size
+            : lastLine.box.w < right - left - 4 * line.size;
           const sizeJump = Math.abs(line.size - lastLine.size) > 0.15 * lastLine.size;
-          continues =
+          // A sentence that goes on (no full stop, next word in lowercase) is the same paragraph, even past
+          // a display formula or a larger gap.
+          const sentenceGoesOn =
+            lower &&
+            !TERMINAL_RE.test(lastText) &&
+            !hasWideGap(line) &&
             gap > 0 &&
-            gap < 1.45 * Math.max(spacing, lastLine.size) &&
-            !sizeJump &&
-            !(indented && cur.kind === 'para') &&
-            !(lastShort && TERMINAL_RE.test(lastText));
+            gap < 3 * Math.max(spacing, lastLine.size);
+          continues =
+            sentenceGoesOn ||
+            (gap > 0 &&
+              gap < 1.45 * Math.max(spacing, lastLine.size) &&
+              !sizeJump &&
+              !(indented && cur.kind === 'para') &&
+              !(lastShort && TERMINAL_RE.test(lastText)));
           if (cur.kind === 'list' && continues) {
             // A list item's wrapped lines hang under its text, not at its marker.
             continues = line.box.x > cur.lines[0].line.box.x + 0.3 * line.size || !TERMINAL_RE.test(lastText);
@@ -266,7 +300,7 @@ export function groupLines(input: GroupingInput): Group[] {
         } else {
           // New column or page: go on while the sentence does.
           const sizeOk = Math.abs(line.size - lastLine.size) <= 0.15 * lastLine.size;
-          const indented = line.box.x - left > 0.9 * line.size;
+          const indented = m.leftAligned[col] && line.box.x - left > 0.9 * line.size;
           const lower = /^[\p{Ll}]/u.test(text);
           continues = sizeOk && !TERMINAL_RE.test(lastText) && (lower || !indented);
         }

@@ -222,7 +222,7 @@ export async function parsePage(
           if (uni.trim()) spans.rotatedChars++;
           continue;
         }
-        if (glyph.isSpace || uni.trim() === '') {
+        if (uni.trim() === '') {
           spans.space();
           continue;
         }
