@@ -542,9 +542,6 @@ function finalCheck(
   const expected = [...heuristicWords];
   for (const [word, count] of recovered) for (let i = 0; i < count; i++) expected.push(word);
   const comparison = compareWords(expected, [...newWords, ...dropped], pairs);
-    const a = minus(multiset([...newWords, ...dropped]), multiset(expected));
-    console.log('ADDED', [...a].slice(0, 60).join(' '));
-  }
   if (!withinTolerance(comparison)) {
     return `reading disagrees with the heuristic blocks (+${comparison.added}/-${comparison.lost} words)`;
   }
