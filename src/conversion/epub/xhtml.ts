@@ -100,7 +100,11 @@ function renderBlock(block: Exclude<Block, ListItemBlock>, ctx: RenderContext): 
   switch (block.kind) {
     case 'heading': {
       const level = Math.min(6, Math.max(1, Math.round(block.level)));
-      const inlines = block.inlines.length > 0 ? block.inlines : [{ text: block.text }];
+      const runs = block.inlines.length > 0 ? block.inlines : [{ text: block.text }];
+      // A heading is bold already: an all-bold run would only add a <strong> around the whole title.
+      const inlines = runs.every((r) => r.bold || !r.text.trim())
+        ? runs.map((r) => ({ ...r, bold: false }))
+        : runs;
       return `<h${level}${idAttr(block, ctx)}>${renderInlines(inlines, ctx)}</h${level}>`;
     }
     case 'paragraph':
