@@ -3,6 +3,7 @@
  */
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
+import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { AppModule } from './app.module';
@@ -31,7 +32,13 @@ async function startWorker(config: AppConfig, logger: Logger): Promise<void> {
   logger.info({ port: config.get('WORKER_HEALTH_PORT') }, 'worker running; liveness on /healthz');
 }
 
+/** A `.env` in the working directory fills in variables the environment does not set (see .env.example). */
+function loadDotEnv(): void {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+}
+
 async function main(): Promise<void> {
+  loadDotEnv();
   let config: AppConfig;
   try {
     config = AppConfig.fromEnv();

@@ -1,9 +1,11 @@
 /** `npm run migrate`: create the database if missing, then apply pending migrations. */
+import { existsSync } from 'node:fs';
 import { loadConfigValues } from '../config';
 import { ensureDatabase } from './ensure-database';
 import { runMigrations } from './migrator';
 
 async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const { DATABASE_URL } = loadConfigValues();
   if (await ensureDatabase(DATABASE_URL)) process.stdout.write('created the database\n');
   const result = await runMigrations(DATABASE_URL);

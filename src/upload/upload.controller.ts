@@ -1,18 +1,23 @@
 import {
   Controller,
+  Headers,
   HttpCode,
   HttpStatus,
   Post,
+  Res,
   UploadedFile,
   UseGuards,
   UseInterceptors,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import { FileInterceptor } from '@nestjs/platform-express';
 import {
   ApiAcceptedResponse,
   ApiBadRequestResponse,
   ApiBody,
   ApiConsumes,
+  ApiHeader,
+  ApiOkResponse,
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiServiceUnavailableResponse,
@@ -21,6 +26,7 @@ import {
 } from '@nestjs/swagger';
 import { CurrentUser, type AuthUser } from '../auth/auth-user';
 import { ErrorBodyDto } from '../common/errors/error-body.dto';
+import { IDEMPOTENCY_HEADER } from '../common/security/idempotency.service';
 import { JobAcceptedDto } from '../jobs/dto/job.dto';
 import { UploadService, type ReceivedFile } from './upload.service';
 import { UploadSizeGuard } from './upload-size.guard';
@@ -48,10 +54,23 @@ export class UploadController {
   @ApiPayloadTooLargeResponse({ type: ErrorBodyDto, description: 'Larger than MAX_UPLOAD_MB.' })
   @ApiUnsupportedMediaTypeResponse({ type: ErrorBodyDto, description: 'Not a PDF (UNSUPPORTED_FORMAT).' })
   @ApiServiceUnavailableResponse({ type: ErrorBodyDto, description: 'The pipeline could not be reached.' })
-  upload(
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'Retry-safe uploads: the same key with the same file returns the original job (200).',
+  })
+  @ApiOkResponse({
+    type: JobAcceptedDto,
+    description: 'A retry of an earlier upload (same Idempotency-Key and file).',
+  })
+  async upload(
     @CurrentUser() user: AuthUser,
     @UploadedFile() file: ReceivedFile | undefined,
+    @Headers(IDEMPOTENCY_HEADER) idempotencyKey: string | undefined,
+    @Res({ passthrough: true }) response: Response,
   ): Promise<JobAcceptedDto> {
-    return this.uploads.accept(user.id, file);
+    const { body, replayed } = await this.uploads.accept(user.id, file, idempotencyKey);
+    if (replayed) response.status(HttpStatus.OK);
+    return body;
   }
 }

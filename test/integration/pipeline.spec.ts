@@ -228,6 +228,28 @@ describe('conversion service, api and workers in one process', () => {
     expect(response.body).toEqual({ detail: expect.any(String), code: 'UNSUPPORTED_FORMAT' });
   });
 
+  it('Idempotency-Key: a retried upload returns the original job (200); the key with another file is 422', async () => {
+    const pdf = await smallPdf(1);
+    const key = crypto.randomUUID();
+    const first = await t.http
+      .post('/api/v1/upload')
+      .set('Idempotency-Key', key)
+      .attach('file', pdf, 'once.pdf');
+    expect(first.status).toBe(202);
+    const retry = await t.http
+      .post('/api/v1/upload')
+      .set('Idempotency-Key', key)
+      .attach('file', pdf, 'once.pdf');
+    expect(retry.status).toBe(200);
+    expect(retry.body.job_id).toBe(first.body.job_id);
+    const other = await t.http
+      .post('/api/v1/upload')
+      .set('Idempotency-Key', key)
+      .attach('file', await smallPdf(2), 'other.pdf');
+    expect(other.status).toBe(422);
+    expect(other.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+  });
+
   it('needs exactly one file: none → 400, two → 400', async () => {
     const none = await t.http.post('/api/v1/upload').field('note', 'no file');
     expect(none.status).toBe(400);
