@@ -10,7 +10,6 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { LOCAL_USER_ID } from '../../src/auth/auth-user';
 import { JobStatus } from '../../src/common/enums';
 import { TEST_EXECUTOR_ENV } from '../../src/conversion/runner';
@@ -20,6 +19,7 @@ import { USER_MESSAGES } from '../../src/pipeline/failure';
 import { LocalStorage } from '../../src/storage/local-storage';
 import { storagePaths } from '../../src/storage/storage-paths';
 import { CORPUS_DIR, createTestApp, type TestApp } from '../helpers/test-app';
+import { smallPdf } from './failure-helpers';
 
 const FAULT_EXECUTOR = join(__dirname, '../../src/conversion/runner/fault-executor.ts');
 const HOSTILE_DIR = join(CORPUS_DIR, 'hostile');
@@ -39,20 +39,6 @@ const HOSTILE_OUTCOMES: Record<string, string[]> = {
   'text-renamed.pdf': ['REFUSED', 'INVALID_PDF'],
   'image-renamed.pdf': ['REFUSED', 'INVALID_PDF'],
 };
-
-export async function smallPdf(
-  pages = 2,
-  label = 'A short paragraph of text for the converter.',
-): Promise<Buffer> {
-  const doc = await PDFDocument.create();
-  const font = await doc.embedFont(StandardFonts.Helvetica);
-  for (let index = 0; index < pages; index += 1) {
-    const page = doc.addPage([595, 842]);
-    page.drawText(`Chapter ${index + 1}`, { x: 72, y: 780, size: 20, font });
-    page.drawText(`Page ${index + 1}: ${label}`, { x: 72, y: 740, size: 12, font });
-  }
-  return Buffer.from(await doc.save());
-}
 
 function injectFaults(plan: FaultPlan): void {
   process.env[TEST_FAULTS_ENV] = JSON.stringify(plan);
