@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -177,6 +177,7 @@ async function main(argv: string[]): Promise<number> {
   const calibre = !values['no-calibre'] && commandExists('ebook-convert');
   const judge = !values['no-judge'];
   const outDir = values.keep ? resolve(values.keep) : await mkdtemp(join(tmpdir(), 'pdf2epub-bench-'));
+  await mkdir(outDir, { recursive: true });
   const results: BookResult[] = [];
   try {
     for (const pdf of books) {

@@ -8,7 +8,7 @@
  */
 import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConversionError, isConversionError } from '../conversion/errors';
 import type { QualityReport } from '../conversion/model/quality';
@@ -33,6 +33,7 @@ export interface StageTiming {
 
 const USAGE = 'usage: npm run convert -- INPUT.pdf [-o OUTPUT.epub] [--json]';
 
+/** A problem with the command line itself (missing input, bad output directory): exit 2. */
 class UsageError extends Error {}
 
 function parseOptions(argv: string[]): CliOptions {
@@ -52,9 +53,13 @@ function parseOptions(argv: string[]): CliOptions {
   return { input, output, json: values.json ?? false };
 }
 
-async function checkInput(path: string): Promise<void> {
-  const info = await stat(path).catch(() => null);
-  if (!info || !info.isFile()) throw new ConversionError('INVALID_PDF', `Input file not found: ${path}`);
+async function checkPaths(input: string, output: string): Promise<void> {
+  const info = await stat(input).catch(() => null);
+  if (!info || !info.isFile()) throw new UsageError(`Input file not found: ${input}`);
+  const outDir = await stat(dirname(output)).catch(() => null);
+  if (!outDir || !outDir.isDirectory()) {
+    throw new UsageError(`Output directory does not exist: ${dirname(output)}`);
+  }
 }
 
 function formatReport(report: QualityReport): string {
@@ -81,7 +86,7 @@ export async function convertFile(
   log: (line: string) => void,
   signal?: AbortSignal,
 ): Promise<{ report: QualityReport; timings: StageTiming[]; warnings: string[] }> {
-  await checkInput(input);
+  await checkPaths(input, output);
   const workDir = await mkdtemp(join(tmpdir(), 'pdf2epub-cli-'));
   const timings: StageTiming[] = [];
   const warnings: string[] = [];
@@ -135,6 +140,12 @@ export async function main(argv: string[]): Promise<number> {
     }
     return EXIT_OK;
   } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`error INVALID_ARGUMENT: ${err.message}\n`);
+      if (options.json)
+        process.stdout.write(`${JSON.stringify({ detail: err.message, code: 'INVALID_ARGUMENT' })}\n`);
+      return EXIT_BAD_INPUT;
+    }
     if (isConversionError(err)) {
       process.stderr.write(`error ${err.code}: ${err.message}\n`);
       if (options.json) process.stdout.write(`${JSON.stringify({ detail: err.message, code: err.code })}\n`);

@@ -111,10 +111,15 @@ describe('convert CLI', () => {
     expect(existsSync(join(dir, 'notes.epub'))).toBe(false);
   }, 60_000);
 
-  it('exits 2 for a missing input file and for bad usage', async () => {
+  it('exits 2 for a missing input file, a missing output directory and bad usage', async () => {
     const missing = await runCli([join(dir, 'nope.pdf')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/^error INVALID_PDF: Input file not found/m);
+    expect(missing.stderr).toMatch(/^error INVALID_ARGUMENT: Input file not found/m);
+    const input = join(dir, 'ok.pdf');
+    await writeFile(input, await smallPdf());
+    const badOut = await runCli([input, '-o', join(dir, 'no', 'such', 'dir', 'x.epub')]);
+    expect(badOut.code).toBe(2);
+    expect(badOut.stderr).toMatch(/^error INVALID_ARGUMENT: Output directory does not exist/m);
     const usage = await runCli([]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toMatch(/usage: npm run convert/);
