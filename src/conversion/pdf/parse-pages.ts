@@ -19,7 +19,7 @@ export interface ParsePagesOptions {
 }
 
 /** Below this many pages, starting threads (each loads pdf.js and the document) costs more than it saves. */
-export const MIN_PAGES_FOR_WORKERS = 8;
+export const MIN_PAGES_FOR_WORKERS = 16;
 
 interface WorkerLaunch {
   file: string;
@@ -77,6 +77,10 @@ export async function parsePagesInThread(
   }
 }
 
+/**
+ * Parses all pages. With parallelism N the calling thread is one of the N parsers and N-1 worker threads
+ * do the rest; chunks of pages are handed out from one queue (contiguous pages keep font caches warm).
+ */
 export async function parseAllPages(
   data: Uint8Array,
   pdfjs: PdfjsModule,
@@ -100,57 +104,39 @@ export async function parseAllPages(
   let done = 0;
   const workers: Worker[] = [];
   const leftovers: number[] = [];
+  let failure: unknown = null;
 
-  await new Promise<void>((resolve, reject) => {
-    let finished = false;
-    let alive = threads;
-    const assigned = new Map<Worker, Set<number>>();
-    const finish = (err?: unknown) => {
-      if (finished) return;
-      finished = true;
-      options.signal?.removeEventListener('abort', onAbort);
-      for (const w of workers) void w.terminate();
-      if (err) reject(err);
-      else resolve();
-    };
-    const onAbort = () => {
-      try {
-        throwIfAborted(options.signal);
-      } catch (err) {
-        finish(err);
-      }
-    };
-    options.signal?.addEventListener('abort', onAbort);
+  const workersDone = new Promise<void>((resolve) => {
+    let alive = threads - 1;
+    const assigned = new Map<Worker, number[][]>();
     const feed = (w: Worker) => {
-      const next = queue.shift();
-      if (!next) {
-        w.postMessage({ type: 'close' } satisfies WorkerRequest);
-        return;
+      const mine = assigned.get(w) ?? [];
+      // Keep two chunks in flight per worker: the calling thread may be busy when a worker asks for more.
+      while (mine.length < 2 && queue.length) {
+        const next = queue.shift() as number[];
+        mine.push(next);
+        w.postMessage({ type: 'pages', pages: next } satisfies WorkerRequest);
       }
-      assigned.set(w, new Set(next));
-      w.postMessage({ type: 'pages', pages: next } satisfies WorkerRequest);
+      assigned.set(w, mine);
+      if (mine.length === 0) w.postMessage({ type: 'close' } satisfies WorkerRequest);
     };
     const retire = (w: Worker) => {
       // A worker that died leaves its pages to the calling thread.
-      const pending = assigned.get(w);
-      if (pending) leftovers.push(...pending);
+      for (const c of assigned.get(w) ?? []) leftovers.push(...c.filter((i) => !out[i]));
       assigned.delete(w);
-      if (--alive === 0) {
-        leftovers.push(...queue.flat());
-        queue.length = 0;
-        finish();
-      }
+      if (--alive === 0) resolve();
     };
-    for (let t = 0; t < threads; t++) {
+    for (let t = 0; t < threads - 1; t++) {
       const w = new Worker(launch.file, { workerData: { data: shared }, execArgv: launch.execArgv });
       workers.push(w);
       w.on('message', (msg: WorkerReply) => {
-        if (finished) return;
-        if (msg.type === 'ready' || msg.type === 'idle') feed(w);
+        if (msg.type === 'ready') feed(w);
         else if (msg.type === 'page') {
           out[msg.page.index] = msg.page;
-          assigned.get(w)?.delete(msg.page.index);
           options.onPage?.(++done, total);
+        } else if (msg.type === 'idle') {
+          assigned.get(w)?.shift();
+          feed(w);
         } else if (msg.type === 'fatal') {
           void w.terminate();
         }
@@ -159,9 +145,60 @@ export async function parseAllPages(
       w.on('exit', () => retire(w));
     }
   });
-  if (leftovers.length) {
-    leftovers.sort((a, b) => a - b);
-    await parsePagesInThread(pdfjs, doc, leftovers, options, total, out, done);
+  const stop = () => {
+    for (const w of workers) void w.terminate();
+  };
+  const onAbort = () => stop();
+  options.signal?.addEventListener('abort', onAbort);
+  try {
+    // The calling thread takes chunks from the same queue, letting worker messages in between pages.
+    while (queue.length) {
+      const next = queue.shift() as number[];
+      for (const index of next) {
+        throwIfAborted(options.signal);
+        try {
+          out[index] = await parsePage(pdfjs, doc, index);
+        } catch (err) {
+          out[index] = failedPage(index, (err as Error)?.message ?? String(err));
+        }
+        options.onPage?.(++done, total);
+        await new Promise((r) => setImmediate(r));
+      }
+    }
+    await Promise.race([
+      workersDone,
+      new Promise<void>((_, reject) => {
+        if (options.signal) {
+          const check = () => {
+            try {
+              throwIfAborted(options.signal);
+            } catch (err) {
+              reject(err);
+            }
+          };
+          check();
+          options.signal.addEventListener('abort', check);
+        }
+      }),
+    ]);
+  } catch (err) {
+    failure = err;
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    stop();
+  }
+  if (failure) throw failure;
+  const missing = all.filter((i) => !out[i]);
+  if (missing.length || leftovers.length) {
+    await parsePagesInThread(
+      pdfjs,
+      doc,
+      [...new Set([...missing, ...leftovers])].sort((a, b) => a - b),
+      options,
+      total,
+      out,
+      done,
+    );
   }
   return out;
 }

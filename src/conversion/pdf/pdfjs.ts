@@ -111,9 +111,62 @@ export interface PdfjsModule {
 
 let loaded: Promise<PdfjsModule> | undefined;
 
+/**
+ * The legacy build bundles core-js, which on Node 20 replaces some native built-ins that work perfectly well
+ * (Array.prototype.push, JSON.parse, JSON.stringify, ...) with much slower polyfills, for the whole thread.
+ * Built-ins that existed before the import are put back; only missing ones (that pdf.js needs) are kept.
+ */
+function snapshotBuiltins(): () => void {
+  const g = globalThis as unknown as Record<string, unknown>;
+  const holders: object[] = [JSON, Math, Reflect];
+  for (const name of Object.getOwnPropertyNames(g)) {
+    const v = g[name];
+    if (typeof v === 'function' && /^[A-Z]/.test(name) && (v as { prototype?: unknown }).prototype) {
+      holders.push(v as object, (v as { prototype: object }).prototype);
+    }
+  }
+  const typed = Object.getPrototypeOf(Uint8Array) as { prototype: object };
+  holders.push(typed, typed.prototype);
+  const saved = holders.map((h) => {
+    const descs = new Map<PropertyKey, PropertyDescriptor>();
+    for (const key of Reflect.ownKeys(h)) {
+      const d = Object.getOwnPropertyDescriptor(h, key);
+      if (d) descs.set(key, d);
+    }
+    return { h, descs };
+  });
+  return () => {
+    for (const { h, descs } of saved) {
+      for (const [key, d] of descs) {
+        const now = Object.getOwnPropertyDescriptor(h, key);
+        if (now && (now.value !== d.value || now.get !== d.get || now.set !== d.set)) {
+          try {
+            Object.defineProperty(h, key, d);
+          } catch {
+            // non-configurable: leave it
+          }
+        }
+      }
+    }
+  };
+}
+
+async function importPdfjs(): Promise<PdfjsModule> {
+  const restore = snapshotBuiltins();
+  try {
+    // Loading the worker side here too (pdf.js runs it in this thread) avoids a second lazy import later.
+    const workerModule: string = 'pdfjs-dist/legacy/build/pdf.worker.mjs';
+    const worker = (await import(workerModule)) as { WorkerMessageHandler?: unknown };
+    (globalThis as { pdfjsWorker?: unknown }).pdfjsWorker ??= worker;
+    return (await import('pdfjs-dist/legacy/build/pdf.mjs')) as unknown as PdfjsModule;
+  } finally {
+    restore();
+  }
+}
+
 /** The pdf.js module (legacy build: the one meant for Node), imported once per thread. */
 export function loadPdfjs(): Promise<PdfjsModule> {
-  loaded ??= import('pdfjs-dist/legacy/build/pdf.mjs') as unknown as Promise<PdfjsModule>;
+  loaded ??= importPdfjs();
   return loaded;
 }
 

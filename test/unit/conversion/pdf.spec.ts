@@ -55,18 +55,18 @@ describe('opening PDFs', () => {
   });
 
   it('parses pages on worker threads and merges them in order', async () => {
-    const pdf = await manyPagesPdf(12);
+    const pdf = await manyPagesPdf(20);
     const { pdfjs, doc } = await openPdf(pdf);
     const seen: number[] = [];
     const pages = await parseAllPages(pdf, pdfjs, doc, { parallelism: 2, onPage: (done) => seen.push(done) });
     await doc.destroy();
-    expect(pages.map((p) => p.index)).toEqual([...Array(12).keys()]);
+    expect(pages.map((p) => p.index)).toEqual([...Array(20).keys()]);
     pages.forEach((p, i) => {
       const text = p.spans.map((s) => s.text).join(' ');
       expect(text).toContain(`Page ${i + 1} starts.`);
       expect(p.error).toBeUndefined();
     });
-    expect(seen[seen.length - 1]).toBe(12);
+    expect(seen[seen.length - 1]).toBe(20);
   });
 
   (haveCorpus ? it : it.skip)(
