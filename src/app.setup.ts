@@ -4,12 +4,15 @@ import type { Logger } from 'pino';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { ErrorBodyDto } from './common/errors/error-body.dto';
 import { ROOT_LOGGER } from './common/logging/logging.module';
+import { SECURITY_SETTINGS, type SecuritySettings } from './auth/security-settings';
+import { applyHttpSecurity } from './common/security/http-security';
 
 export const API_PREFIX = 'api/v1';
 
 /** HTTP set-up shared by main.ts and the tests: prefix, validation, `{detail, code}` errors, Swagger, shutdown. */
 export function configureApp(app: INestApplication): INestApplication {
   const logger = app.get<Logger>(ROOT_LOGGER);
+  applyHttpSecurity(app, app.get<SecuritySettings>(SECURITY_SETTINGS));
   app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(
     new ValidationPipe({

@@ -25,11 +25,6 @@ function isOrigin(text: string): boolean {
   }
 }
 
-const originList = commaList.refine((origins) => origins.every(isOrigin), {
-  message:
-    'must be a comma-separated list of origins like https://app.example.com (scheme, host, optional port)',
-});
-
 const securityEnvSchema = z.object({
   NODE_ENV: z.string().default('development'),
   AUTH_MODE: z.enum(['none', 'supabase']).default('none'),
@@ -38,7 +33,7 @@ const securityEnvSchema = z.object({
   SUPABASE_JWT_SECRET: optionalText,
   /** How long an unknown `kid` waits before it may trigger another JWKS fetch (jose's cooldownDuration). */
   SUPABASE_JWKS_COOLDOWN_MS: integer(30_000),
-  CORS_ORIGINS: originList,
+  CORS_ORIGINS: commaList,
   RATE_LIMIT_ENABLED: booleanText.optional(),
   RATE_LIMIT_PER_MINUTE: integer(120, 1),
   RATE_LIMIT_UPLOADS_PER_HOUR: integer(30, 1),
@@ -102,7 +97,25 @@ function withoutTrailingSlashes(url: string): string {
 
 type SecurityEnv = z.output<typeof securityEnvSchema>;
 
-function supabaseSettings(values: SecurityEnv): SupabaseAuthSettings {
+/** The raw values settings are built from: the environment (readSecuritySettings) or AppConfig (fromAppConfig). */
+export interface SecurityValues {
+  NODE_ENV: string;
+  AUTH_MODE: AuthMode;
+  SUPABASE_URL?: string;
+  SUPABASE_JWKS_URL?: string;
+  SUPABASE_JWT_SECRET?: string;
+  SUPABASE_JWKS_COOLDOWN_MS: number;
+  CORS_ORIGINS: string[];
+  RATE_LIMIT_ENABLED?: boolean;
+  RATE_LIMIT_PER_MINUTE: number;
+  RATE_LIMIT_UPLOADS_PER_HOUR: number;
+  MAX_ACTIVE_JOBS_PER_USER: number;
+  RATE_LIMIT_KEY_PREFIX: string;
+  REDIS_URL: string;
+  TRUST_PROXY: number;
+}
+
+function supabaseSettings(values: SecurityValues): SupabaseAuthSettings {
   if (!values.SUPABASE_URL)
     throw new SecuritySettingsError(['SUPABASE_URL: is required when AUTH_MODE=supabase']);
   const base = withoutTrailingSlashes(values.SUPABASE_URL);
@@ -115,21 +128,20 @@ function supabaseSettings(values: SecurityEnv): SupabaseAuthSettings {
 }
 
 /**
- * Validates the security settings. Throws SecuritySettingsError for bad values and when
- * AUTH_MODE=none is combined with NODE_ENV=production (no service may run unauthenticated in production).
+ * Checks the combination and builds the settings. Throws SecuritySettingsError for AUTH_MODE=none with
+ * NODE_ENV=production (no service may run unauthenticated in production) and for CORS entries that are not origins.
  */
-export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): SecuritySettings {
-  const parsed = securityEnvSchema.safeParse(withoutEmptyValues(env));
-  if (!parsed.success) {
-    throw new SecuritySettingsError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
-    );
-  }
-  const values = parsed.data;
+export function buildSecuritySettings(values: SecurityValues): SecuritySettings {
   const production = values.NODE_ENV === 'production';
   if (production && values.AUTH_MODE === 'none') {
     throw new SecuritySettingsError([
       'AUTH_MODE: "none" is refused when NODE_ENV=production; set AUTH_MODE=supabase and SUPABASE_URL',
+    ]);
+  }
+  const badOrigins = values.CORS_ORIGINS.filter((origin) => !isOrigin(origin));
+  if (badOrigins.length > 0) {
+    throw new SecuritySettingsError([
+      `CORS_ORIGINS: ${badOrigins.join(', ')} — each entry must be an origin like https://app.example.com`,
     ]);
   }
   const authenticated = values.AUTH_MODE === 'supabase';
@@ -148,6 +160,18 @@ export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): Secu
       keyPrefix: values.RATE_LIMIT_KEY_PREFIX,
     },
   };
+}
+
+/** Validates the security settings straight from an environment (tests, and apps without AppConfig). */
+export function readSecuritySettings(env: NodeJS.ProcessEnv = process.env): SecuritySettings {
+  const parsed = securityEnvSchema.safeParse(withoutEmptyValues(env));
+  if (!parsed.success) {
+    throw new SecuritySettingsError(
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`),
+    );
+  }
+  const values: SecurityEnv = parsed.data;
+  return buildSecuritySettings(values);
 }
 
 /** Injection token for SecuritySettings. */

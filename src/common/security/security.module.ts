@@ -92,6 +92,7 @@ export class SecurityModule {
   static forRoot(options: SecurityModuleOptions): DynamicModule {
     return {
       module: SecurityModule,
+      global: true, // IdempotencyService is injected by the upload service
       imports: [
         RateLimitRedisModule,
         ThrottlerModule.forRootAsync({
