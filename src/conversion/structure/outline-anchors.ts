@@ -5,7 +5,7 @@
 import type { Block, CodeBlock, HeadingBlock } from '../model/content';
 import type { OutlineEntry } from '../model/layout';
 import { BlockList } from './block-list';
-import { hasInlines, splitAtTitle, toHeading } from './block-split';
+import { findTitleRange, hasInlines, splitAtTitle, toHeading } from './block-split';
 import { isBareNumbering, isNumberingPrefix } from './numbering';
 import { blockText, indexOfWords, inlineText, wordOverlap, wordsOf } from './text';
 
@@ -101,6 +101,20 @@ function numberingBefore(words: readonly string[], at: number): number {
   return 0;
 }
 
+/**
+ * A title inside a block is a heading glued to text only when it is set off like one: after a sentence end
+ * or a section number, starting with a capital or digit. A mere mention in a sentence is not.
+ */
+function setOffInside(block: Block, title: readonly string[]): boolean {
+  if (!hasInlines(block)) return false;
+  const raw = inlineText(block.inlines);
+  const range = findTitleRange(raw, title);
+  if (!range) return false;
+  const before = raw.slice(0, range.start).trimEnd();
+  const startsLikeTitle = /^[\p{Lu}\p{N}]/u.test(raw.slice(range.start));
+  return startsLikeTitle && (/[.!?:]["'\u201d)]*$/.test(before) || /(^|\s)\d+(\.\d+)*\.?$/.test(before));
+}
+
 function matchBlock(list: BlockList, index: number, title: string[]): Match | null {
   const block = list.blocks[index];
   if (!canHoldHeading(block)) return null;
@@ -122,6 +136,7 @@ function matchBlock(list: BlockList, index: number, title: string[]): Match | nu
     };
   }
   if (at > 0) {
+    if (!setOffInside(block, title)) return null;
     const numbering = numberingBefore(words, at);
     const headingWords = words.slice(at - numbering, at + title.length);
     return { index, quality: 0.75 - Math.min(0.2, at / 200) + bonus, offset: at, headingWords, continues: 0 };
@@ -130,7 +145,8 @@ function matchBlock(list: BlockList, index: number, title: string[]): Match | nu
     const continues = continuation(list, index, words, title);
     if (continues > 0) return { index, quality: 0.95, offset: 0, headingWords: title, continues };
   }
-  if (title.length >= 3 && wordOverlap(title, words.slice(0, title.length + 4)) >= 0.8) {
+  const shortEnough = block.kind === 'heading' || words.length <= title.length + 2;
+  if (shortEnough && title.length >= 3 && wordOverlap(title, words.slice(0, title.length + 4)) >= 0.8) {
     return {
       index,
       quality: 0.6 + bonus,

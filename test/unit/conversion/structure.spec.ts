@@ -201,6 +201,16 @@ describe('identify_structure with an outline', () => {
     expect(blockById(book, 'c2')?.kind).toBe('code');
   });
 
+  it('does not cut a paragraph where the title is only mentioned in a sentence', async () => {
+    const text = 'Before we start, the configuration files of the tool need a word of explanation here.';
+    const mention: Block[] = [heading('h', 0, 72, '1 Setup', 1), para('m', 0, 300, text)];
+    const odd = [entry('Setup', 0, 60, [entry('Configuration files', 0, 290)])];
+    const book = await identifyStructure(layoutOf(1, odd), contentOf(mention), ctx());
+    expect(book.chapters.flatMap((c) => c.blocks).map((b) => b.id)).toEqual(['h', 'm']);
+    expect(blockById(book, 'm')).toMatchObject({ kind: 'paragraph', inlines: [{ text }] });
+    expect(book.toc[0].children[0].anchorId).toBe('m');
+  });
+
   it('places an entry whose title is nowhere in the text at the closest block', async () => {
     const odd = [...outline, entry('Something the page never says', 2, 320)];
     const warnings: string[] = [];
