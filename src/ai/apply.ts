@@ -13,7 +13,7 @@ export interface PageContext {
   /** The heuristic blocks that start on this page, in order. */
   heuristic: Block[];
   /** The block just before this page's first block, when it starts on an earlier page. */
-  previousBlock?: Block;
+  previousBlocks?: Block[];
   /** Words of the next page's content lines (to recognise a paragraph continued there). */
   nextPageWords: string[];
 }
@@ -203,10 +203,8 @@ function overlap(a: string[], b: string[]): number {
   return 0;
 }
 
-/** The top of the page that the previous page's last block already holds (a paragraph continued here). */
-function headOf(ctx: PageContext, pageWords: string[]): string[] {
-  const previous = ctx.previousBlock;
-  if (!previous || previous.page >= ctx.input.page || pageWords.length === 0) return [];
+/** The top of the page held by `previous` (a paragraph continued here), or []. */
+function continuedFrom(previous: Block, pageWords: string[]): string[] {
   const prevWords = words(blockText(previous));
   const n = overlap(prevWords, pageWords);
   if (n > 0) return pageWords.slice(0, n);
@@ -216,6 +214,21 @@ function headOf(ctx: PageContext, pageWords: string[]): string[] {
   const probe = pageWords.slice(0, PROBE_WORDS);
   for (let i = indexOfSequence(prevWords, probe); i >= 0; i = indexOfSequence(prevWords, probe, i + 1)) {
     if (sequenceEquals(prevWords.slice(i, i + pageWords.length), pageWords)) return pageWords;
+  }
+  return [];
+}
+
+/**
+ * The top of the page that a block of an earlier page already holds (a paragraph continued here; footnotes
+ * may sit between it and this page). Words this page's own first block starts with are not a continuation.
+ */
+function headOf(ctx: PageContext, pageWords: string[]): string[] {
+  if (pageWords.length === 0) return [];
+  const ownStart = ctx.heuristic.length ? words(blockText(ctx.heuristic[0])) : [];
+  for (const previous of [...(ctx.previousBlocks ?? [])].reverse()) {
+    if (previous.page >= ctx.input.page) continue;
+    const head = continuedFrom(previous, pageWords);
+    if (head.length > 0 && !sequenceEquals(ownStart.slice(0, head.length), head)) return head;
   }
   return [];
 }
@@ -445,7 +458,7 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
     return { ok: false, reason: `text differs from the page (+${vsPage.added}/-${vsPage.lost} words)` };
 
   const heuristicWords = wordsOf(ctx.heuristic);
-  const bank = new StyleBank(ctx.heuristic, ctx.previousBlock ? [ctx.previousBlock] : []);
+  const bank = new StyleBank(ctx.heuristic, ctx.previousBlocks ?? []);
   const cont = continuity(ctx, joinedWords(lineTexts));
   const blocksIn = stripHead(
     reading.blocks.map((b) => rejoin(b, bank)),
@@ -468,6 +481,7 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
   if (mayDuplicatePrevious(ctx, pageWords, cont.head, recovered)) {
     return { ok: false, reason: 'the top of the page may repeat the previous page’s paragraph' };
   }
+  if (losesCode(ctx.heuristic, blocks)) return { ok: false, reason: 'reading turns code into prose' };
   const verdict = finalCheck(heuristicWords, recovered, wordsOf(blocks), dropped, pairs);
   if (verdict) return { ok: false, reason: verdict };
   const idMap = assignIds(blocks, ctx.heuristic, input.page, idsInUse);
@@ -529,12 +543,14 @@ function mayDuplicatePrevious(
   head: string[],
   recovered: Multiset,
 ): boolean {
-  const previous = ctx.previousBlock;
-  if (head.length > 0 || !previous || previous.page >= ctx.input.page) return false;
+  const previous = (ctx.previousBlocks ?? []).filter((b) => b.page < ctx.input.page);
+  if (head.length > 0 || previous.length === 0) return false;
   const probe = pageWords.slice(0, 4).filter((w) => (recovered.get(w) ?? 0) > 0);
   if (probe.length < Math.min(2, pageWords.length)) return false;
-  const tail = new Set(words(blockText(previous)).slice(-80));
-  return probe.every((w) => tail.has(w));
+  return previous.some((block) => {
+    const tail = new Set(words(blockText(block)).slice(-80));
+    return probe.every((w) => tail.has(w));
+  });
 }
 
 /** Words of the page the heuristic blocks do not hold (neither joined across a hyphen nor in the previous block). */
@@ -557,6 +573,18 @@ function recoveredWords(
     }
   }
   return missing;
+}
+
+/** Code the heuristics recognised must stay code (its line breaks and indentation matter). */
+function losesCode(heuristic: Block[], blocks: Block[]): boolean {
+  const codeWords = (list: Block[]) =>
+    multiset(list.filter((b) => b.kind === 'code').flatMap((b) => words(blockText(b))));
+  const before = codeWords(heuristic);
+  let total = 0;
+  for (const count of before.values()) total += count;
+  let lost = 0;
+  for (const count of minus(before, codeWords(blocks)).values()) lost += count;
+  return lost > Math.max(2, total * 0.1);
 }
 
 /** Against the heuristic blocks: nothing of theirs lost (unless dropped as an artifact), nothing added but what they missed. */

@@ -31,6 +31,9 @@ import { type AiPageRecord, type AiReport, emptyReport } from './report';
 import { type TierTarget, resolveTiers, routePage } from './routing';
 import { words } from './words';
 
+/** How many blocks before a page are searched for a paragraph continued onto it (footnotes come between). */
+const PREVIOUS_BLOCKS = 6;
+
 export interface AiLogger {
   warn(message: string): unknown;
 }
@@ -138,10 +141,6 @@ class EnhanceRun {
 
   private planPages(tiers: ReturnType<typeof resolveTiers>): PageJob[] {
     const byPage = groupByPage(this.content.blocks);
-    const firstIndex = new Map<number, number>();
-    this.content.blocks.forEach((b, i) => {
-      if (!firstIndex.has(b.page)) firstIndex.set(b.page, i);
-    });
     const jobs: PageJob[] = [];
     for (const page of this.layout.pages) {
       const heuristic = byPage.get(page.index) ?? [];
@@ -155,11 +154,10 @@ class EnhanceRun {
         provider: route.target.provider,
         model: route.target.model,
       });
-      const first = firstIndex.get(page.index);
-      const previousBlock = first !== undefined && first > 0 ? this.content.blocks[first - 1] : undefined;
+      const previousBlocks = this.blocksBefore(page.index);
       jobs.push({
         input,
-        ctx: { input, heuristic, previousBlock, nextPageWords: this.nextPageWords(page) },
+        ctx: { input, heuristic, previousBlocks, nextPageWords: this.nextPageWords(page) },
         target: route.target,
         record,
         contentKey: contentKey(input),
@@ -169,6 +167,13 @@ class EnhanceRun {
       });
     }
     return jobs;
+  }
+
+  /** The last blocks that start on earlier pages (one may run on into this page, even across it). */
+  private blocksBefore(page: number): Block[] {
+    let end = this.content.blocks.findIndex((b) => b.page >= page);
+    if (end < 0) end = this.content.blocks.length;
+    return this.content.blocks.slice(Math.max(0, end - PREVIOUS_BLOCKS), end);
   }
 
   private nextPageWords(page: PageLayout): string[] {

@@ -122,7 +122,7 @@ describe('applyReading', () => {
     const previousBlock = paragraph('b1', 4, 'It runs on to the end of a sentence.');
     const heuristic = [paragraph('b2', 5, 'A new paragraph.')];
     const result = applyReading(
-      ctx({ input: page, heuristic, previousBlock }),
+      ctx({ input: page, heuristic, previousBlocks: [previousBlock] }),
       reading(5, [
         { role: 'paragraph', text: 'the end of a sentence.' },
         { role: 'list_item', marker: 'A', ordered: true, text: 'new paragraph.' },
@@ -139,7 +139,7 @@ describe('applyReading', () => {
     const previousBlock = paragraph('b1', 4, 'This is an example of the rule.');
     const heuristic = [paragraph('b2', 5, 'Next one.')];
     const result = applyReading(
-      ctx({ input: page, heuristic, previousBlock }),
+      ctx({ input: page, heuristic, previousBlocks: [previousBlock] }),
       reading(5, [
         { role: 'paragraph', text: 'ple of the rule.' },
         { role: 'heading', level: 2, text: 'Next one.' },
@@ -154,7 +154,7 @@ describe('applyReading', () => {
     const previousBlock = paragraph('b1', 4, 'Some words that were moved. And then more text after them.');
     const heuristic = [paragraph('b2', 5, 'Next one.')];
     const result = applyReading(
-      ctx({ input: page, heuristic, previousBlock }),
+      ctx({ input: page, heuristic, previousBlocks: [previousBlock] }),
       reading(5, [
         { role: 'paragraph', text: 'words that were moved.' },
         { role: 'paragraph', text: 'Next one.' },
@@ -162,6 +162,34 @@ describe('applyReading', () => {
       new Set(),
     );
     expect(result).toMatchObject({ ok: false, reason: expect.stringMatching(/repeat the previous page/) });
+  });
+
+  it('finds the continued paragraph behind the previous page’s footnotes, even when the page has no block', () => {
+    const page = input(7, ['runs on to this page and ends here.']);
+    const previousBlocks: Block[] = [
+      paragraph('b1', 6, 'A paragraph that runs on to this page and ends here.'),
+      { id: 'b2', kind: 'footnote', page: 6, y: 700, label: '1', inlines: [{ text: 'A footnote.' }] },
+    ];
+    const result = applyReading(
+      ctx({ input: page, heuristic: [], previousBlocks }),
+      reading(7, [{ role: 'paragraph', text: 'runs on to this page and ends here.' }]),
+      new Set(),
+    );
+    expect(result).toEqual({ ok: false, reason: 'nothing of its own on the page (continued paragraph)' });
+  });
+
+  it('refuses a reading that turns the heuristics’ code into prose', () => {
+    const page = input(0, ['Run it:', 'x <- c(1, 2, 3)', 'mean(x)']);
+    const heuristic: Block[] = [
+      paragraph('b0', 0, 'Run it:'),
+      { id: 'b1', kind: 'code', page: 0, y: 84, text: 'x <- c(1, 2, 3)\nmean(x)' },
+    ];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(0, [{ role: 'paragraph', text: 'Run it: x <- c(1, 2, 3) mean(x)' }]),
+      new Set(),
+    );
+    expect(result).toEqual({ ok: false, reason: 'reading turns code into prose' });
   });
 
   it('keeps bold, monospace and links of the heuristic words', () => {
