@@ -27,34 +27,90 @@ const FINAL_TOLERANCE = 0.005;
 
 type Style = Omit<Inline, 'text'>;
 
-/** Styles (bold, italic, monospace, links) of the heuristic words, so the AI blocks keep them. */
+interface StyledToken {
+  /** The token without surrounding sentence punctuation ("parse()," → "parse()"). */
+  key: string;
+  word: string;
+  style: Style;
+  used: boolean;
+}
+
+const EDGE_PUNCTUATION = /^[.,;:!?"'“”‘’]+|[.,;:!?"'“”‘’]+$/g;
+/** How far ahead of the last match a token is looked for before searching the whole page. */
+const STYLE_WINDOW = 60;
+
+function tokenKey(token: string): string {
+  return token.normalize('NFKC').replace(EDGE_PUNCTUATION, '');
+}
+
+/** A block's whitespace-separated tokens, each with the style covering most of its characters. */
+function styledTokens(inlines: Inline[]): Array<{ token: string; style: Style }> {
+  const out: Array<{ token: string; style: Style }> = [];
+  let token = '';
+  const weights = new Map<Inline, number>();
+  const flush = () => {
+    if (token) {
+      const [best] = [...weights].sort((x, y) => y[1] - x[1]);
+      const { text: _text, ...style } = best[0];
+      out.push({ token, style });
+    }
+    token = '';
+    weights.clear();
+  };
+  for (const inline of inlines) {
+    for (const ch of inline.text) {
+      if (/\s/.test(ch)) flush();
+      else {
+        token += ch;
+        weights.set(inline, (weights.get(inline) ?? 0) + 1);
+      }
+    }
+  }
+  flush();
+  return out;
+}
+
+/**
+ * Styles (bold, italic, monospace, links) of the heuristic tokens, so the AI blocks keep them: each reading token
+ * takes the style of the same token in the heuristic text, looked for in reading order first.
+ */
 class StyleBank {
-  private readonly styles = new Map<string, Style[]>();
+  private readonly tokens: StyledToken[] = [];
+  private cursor = 0;
   /** How the heuristics printed each word: with an inner hyphen ("object-oriented") or joined ("example"). */
   private readonly forms = new Map<string, 'hyphen' | 'joined'>();
 
-  /** `blocks` give styles and word forms; `neighbours` (the previous page's last block) only word forms. */
+  /** `blocks` give styles and word forms; `neighbours` (blocks of the previous page) only word forms. */
   constructor(blocks: Block[], neighbours: Block[] = []) {
-    for (const block of blocks) for (const inline of inlinesOf(block)) this.add(inline, true);
-    for (const block of neighbours) for (const inline of inlinesOf(block)) this.add(inline, false);
+    for (const block of blocks) this.add(inlinesOf(block), true);
+    for (const block of neighbours) this.add(inlinesOf(block), false);
   }
 
-  private add(inline: Inline, withStyle: boolean): void {
-    const { text, ...style } = inline;
-    for (const token of text.split(/\s+/)) {
+  private add(inlines: Inline[], withStyle: boolean): void {
+    for (const { token, style } of styledTokens(inlines)) {
       const word = words(token).join('');
-      if (!word) continue;
-      if (!this.forms.has(word))
+      if (word && !this.forms.has(word))
         this.forms.set(word, /\p{L}[-\u2010]\p{L}/u.test(token) ? 'hyphen' : 'joined');
-      if (!withStyle) continue;
-      const queue = this.styles.get(word) ?? [];
-      queue.push(style);
-      this.styles.set(word, queue);
+      if (withStyle && word) this.tokens.push({ key: tokenKey(token), word, style, used: false });
     }
   }
 
-  take(word: string): Style {
-    return this.styles.get(word)?.shift() ?? {};
+  private find(match: (t: StyledToken) => boolean): number {
+    const end = Math.min(this.tokens.length, this.cursor + STYLE_WINDOW);
+    for (let i = this.cursor; i < end; i++) if (!this.tokens[i].used && match(this.tokens[i])) return i;
+    return this.tokens.findIndex((t) => !t.used && match(t));
+  }
+
+  /** The style of `token` in the heuristic text (exact token first, then the same word); {} if absent. */
+  take(token: string): Style {
+    const key = tokenKey(token);
+    const word = words(token).join('');
+    let i = this.find((t) => t.key === key);
+    if (i < 0 && word) i = this.find((t) => t.word === word);
+    if (i < 0) return {};
+    this.tokens[i].used = true;
+    this.cursor = i + 1;
+    return this.tokens[i].style;
   }
 
   /** Re-joins words the reading left split at a line end ("pro- gram") the way the heuristics printed them. */
@@ -96,7 +152,7 @@ function styledInlines(text: string, bank: StyleBank): Inline[] {
   let current: Style | undefined;
   for (const token of bank.dehyphenate(text).split(/\s+/).filter(Boolean)) {
     const word = words(token).join('');
-    const style = word ? bank.take(word) : (current ?? {});
+    const style = word ? bank.take(token) : (current ?? {});
     const last = inlines.at(-1);
     if (last && current && sameStyle(current, style)) last.text += ` ${token}`;
     else {

@@ -303,11 +303,18 @@ class EnhanceRun {
         this.budget.release(estimate);
         return this.onFailure(err, batch, rt);
       }
+      this.countTierUsage(target, result);
       if (!this.budget.settle(estimate, result.usage.inputTokens, result.usage.outputTokens)) {
         return this.keep(batch, 'answer arrived after the token budget was used up');
       }
       await this.useAnswer(batch, result.answer);
     });
+  }
+
+  private countTierUsage(target: TierTarget, result: ReadResult): void {
+    const tier = (this.report.tokens.perTier[target.tier] ??= { input: 0, output: 0 });
+    tier.input += result.usage.inputTokens;
+    tier.output += result.usage.outputTokens;
   }
 
   private async callWithRateLimitRounds(

@@ -35,7 +35,14 @@ export interface AiReport {
     rateLimited: number;
     rateLimitWaitMs: number;
   };
-  tokens: { input: number; output: number; budget: number; exhausted: boolean };
+  tokens: {
+    input: number;
+    output: number;
+    budget: number;
+    exhausted: boolean;
+    /** Usage per tier (for cost: the tiers usually have different prices). */
+    perTier: Partial<Record<AiTier, { input: number; output: number }>>;
+  };
   warnings: string[];
   durationMs: number;
 }
@@ -59,7 +66,7 @@ export function emptyReport(mode: AiMode): AiReport {
       rateLimited: 0,
       rateLimitWaitMs: 0,
     },
-    tokens: { input: 0, output: 0, budget: 0, exhausted: false },
+    tokens: { input: 0, output: 0, budget: 0, exhausted: false, perTier: {} },
     warnings: [],
     durationMs: 0,
   };

@@ -31,7 +31,7 @@ function summarise(label: string, report: AiReport, ms: number, stub: AiStubServ
     `  calls: ${s.calls} (${s.batchedCalls} batched), max in flight: ${stub.maxInFlight}`,
     `  pages: strong ${s.pagesStrong}, fast ${s.pagesFast}, heuristics only ${s.pagesHeuristicOnly}`,
     `  enhanced ${s.enhanced}, kept heuristic ${s.keptHeuristic}, cache hits ${s.cacheHits}, template hits ${s.templateHits}`,
-    `  tokens: in ${report.tokens.input}, out ${report.tokens.output}`,
+    `  tokens: in ${report.tokens.input}, out ${report.tokens.output}; per tier ${JSON.stringify(report.tokens.perTier)}`,
   ].join('\n');
 }
 
