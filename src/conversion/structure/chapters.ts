@@ -86,6 +86,20 @@ function thinOut(points: SplitPoint[], blocks: readonly Block[]): SplitPoint[] {
   return kept;
 }
 
+/** A chapter that would hold nothing but headings (a title page, a part title) runs on into the next one. */
+function mergeHeadingOnlyChapters(
+  starts: { index: number; title: string }[],
+  blocks: readonly Block[],
+): void {
+  for (let i = 0; i + 1 < starts.length;) {
+    const onlyHeadings = blocks
+      .slice(starts[i].index, starts[i + 1].index)
+      .every((b) => b.kind === 'heading');
+    if (onlyHeadings) starts.splice(i + 1, 1);
+    else i++;
+  }
+}
+
 export interface ChapterPlan {
   chapters: Chapter[];
   toc: TocEntry[];
@@ -114,6 +128,7 @@ export function planChapters(
     title: p.node.title,
   }));
   if (starts.length === 0 || starts[0].index > 0) starts.unshift({ index: 0, title: frontMatterTitle });
+  mergeHeadingOnlyChapters(starts, blocks);
   const chapters: Chapter[] = starts.map((start, i) => ({
     id: chapterId(i),
     title: start.title,
