@@ -358,6 +358,41 @@ describe('enhanceContent (AI stub, real SDKs)', () => {
     });
   });
 
+  it('pages sharing a template reuse one analysis with their own numbers', async () => {
+    const divider = (n: number) => ({
+      complex: true,
+      lines: [{ text: `Part ${n}`, size: 24 }, `Exercises and solutions for part ${n}`],
+    });
+    const { layout, content } = buildFixture([divider(1), divider(2), divider(3)]);
+    const { content: out, report } = await enhanceContent(layout, content, {
+      config: stubConfig(stub, { AI_MODE: 'complex' }, ['openai']),
+    });
+    expect(stub.requests).toHaveLength(1);
+    expect(pagesOf(stub.requests)).toEqual([0]);
+    expect(report.pages.map((p) => p.source)).toEqual(['call', 'template', 'template']);
+    expect(report.summary.templateHits).toBe(2);
+    const headings = out.blocks
+      .filter((b) => b.kind === 'heading')
+      .map((b) => (b.kind === 'heading' ? b.text : ''));
+    expect(headings).toEqual(['Part 1', 'Part 2', 'Part 3']);
+  });
+
+  it('cancellation during the SDK’s retry wait: the retry is not sent', async () => {
+    const { layout, content } = fixture();
+    stub.reset({ kind: 'error', status: 500, retryAfterMs: 300 });
+    const config = stubConfig(stub, { AI_MODE: 'complex', AI_MAX_RETRIES: '2' }, ['openai']);
+    const controller = new AbortController();
+    const run = enhanceContent(layout, content, { config, signal: controller.signal }).catch(
+      (e: unknown) => e,
+    );
+    while (stub.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    controller.abort();
+    const error = await run;
+    expect((error as ConversionError).code).toBe('CANCELLED');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(stub.requests).toHaveLength(1);
+  });
+
   it('cancellation: the in-flight call finishes, no new call starts, the stage ends CANCELLED', async () => {
     const { layout, content } = fixture();
     stub.reset({ kind: 'answer', delayMs: 400 });
