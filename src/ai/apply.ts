@@ -254,7 +254,10 @@ function indexOfSequence(haystack: string[], needle: string[], from = 0): number
 /** The longest n such that the last n words of `a` are the first n words of `b`. */
 function overlap(a: string[], b: string[]): number {
   for (let n = Math.min(a.length, b.length); n > 0; n--) {
-    if (sequenceEquals(a.slice(a.length - n), b.slice(0, n))) return n;
+    const offset = a.length - n;
+    let i = 0;
+    while (i < n && a[offset + i] === b[i]) i++;
+    if (i === n) return n;
   }
   return 0;
 }

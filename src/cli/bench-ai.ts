@@ -11,6 +11,7 @@
  */
 import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseAiConfig } from '../ai/config';
 import { enhanceContent } from '../ai/enhance';
 import type { AiReport } from '../ai/report';
@@ -65,10 +66,18 @@ async function main(): Promise<void> {
       `bench:ai — ${pages} pages (${layout.pages.filter((p) => p.complexity.complex).length} complex), ` +
         `stub latency ${latency} ms, AI_CONCURRENCY ${config.concurrency} per provider, cache ${redis ? 'redis' : 'off'}`,
     );
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
     const t0 = Date.now();
     const first = await enhanceContent(layout, content, { config, redis });
     const firstMs = Date.now() - t0;
+    loop.disable();
     console.log(summarise('first run', first.report, firstMs, stub, 0));
+    const ms = (ns: number) => (ns / 1e6).toFixed(1);
+    console.log(
+      `  event-loop delay (stub in the same process): p50 ${ms(loop.percentile(50))} ms, ` +
+        `p99 ${ms(loop.percentile(99))} ms, max ${ms(loop.max)} ms`,
+    );
     const kept = first.report.pages.filter((p) => p.kept).map((p) => `${p.page}: ${p.kept}`);
     if (kept.length) console.log(`  kept heuristic (first 5): ${kept.slice(0, 5).join('; ')}`);
     if (redis) {
