@@ -8,6 +8,11 @@ export interface StageMetadata {
   /** Wall time of each finished stage. */
   durations_ms?: Record<string, number>;
   warnings?: string[];
+  /** Retry bookkeeping written by the pipeline (issue 3); shape documented by RetryDto in src/jobs/dto/job.dto.ts. */
+  attempt?: number;
+  max_attempts?: number;
+  retry?: unknown;
+  retries?: unknown;
   [key: string]: unknown;
 }
 

@@ -48,6 +48,10 @@ export interface JobBody {
     progress_percent?: number;
     stage_started_at?: string;
     durations_ms?: Record<string, number>;
+    attempt?: number;
+    max_attempts?: number;
+    retry?: Record<string, unknown> | null;
+    retries?: Record<string, unknown>[];
   };
   error_code: string | null;
   error_message: string | null;

@@ -2,6 +2,39 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JobStatus } from '../../common/enums';
 import type { JobRecord } from '../../database/job-record';
 
+export class RetryErrorDto {
+  @ApiProperty({ example: 'STORAGE_UNAVAILABLE' })
+  code!: string;
+
+  @ApiProperty({ description: 'User-facing text (sanitized).' })
+  message!: string;
+}
+
+export class RetryDto {
+  @ApiProperty({ example: 'extract_content' })
+  stage!: string;
+
+  @ApiProperty({ description: 'The try that failed (1-based).', example: 1 })
+  attempt!: number;
+
+  @ApiProperty({ example: 4 })
+  max_attempts!: number;
+
+  @ApiProperty({ type: RetryErrorDto })
+  last_error!: RetryErrorDto;
+
+  @ApiProperty({ format: 'date-time' })
+  failed_at!: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Null when no retry is left.',
+  })
+  next_retry_at!: string | null;
+}
+
 export class StageMetadataDto {
   @ApiPropertyOptional({ description: 'Stage running (or last run).', example: 'extract_content' })
   current_stage?: string;
@@ -22,6 +55,22 @@ export class StageMetadataDto {
     example: { analyze_layout: 812, extract_content: 2310 },
   })
   durations_ms?: Record<string, number>;
+
+  @ApiPropertyOptional({ description: 'Try of the current stage (1-based).', example: 1 })
+  attempt?: number;
+
+  @ApiPropertyOptional({ description: 'Tries a stage gets before the job fails.', example: 4 })
+  max_attempts?: number;
+
+  @ApiPropertyOptional({
+    type: RetryDto,
+    nullable: true,
+    description: 'Set while the current stage waits to be retried; null once the next try starts.',
+  })
+  retry?: RetryDto | null;
+
+  @ApiPropertyOptional({ type: [RetryDto], description: 'Every retry so far (kept after success).' })
+  retries?: RetryDto[];
 }
 
 export class JobDto {
@@ -69,12 +118,30 @@ export class JobDto {
   quality_report!: Record<string, unknown> | null;
 
   static from(record: JobRecord): JobDto {
-    const { current_stage, progress_percent, stage_started_at, durations_ms } = record.stage_metadata;
+    const {
+      current_stage,
+      progress_percent,
+      stage_started_at,
+      durations_ms,
+      attempt,
+      max_attempts,
+      retry,
+      retries,
+    } = record.stage_metadata;
     return {
       id: record.id,
       status: record.status,
       progress: record.progress,
-      stage_metadata: { current_stage, progress_percent, stage_started_at, durations_ms },
+      stage_metadata: {
+        current_stage,
+        progress_percent,
+        stage_started_at,
+        durations_ms,
+        attempt,
+        max_attempts,
+        retry: retry as RetryDto | null | undefined,
+        retries: retries as RetryDto[] | undefined,
+      },
       error_code: record.error_code,
       error_message: record.error_message,
       original_filename: record.original_filename,
