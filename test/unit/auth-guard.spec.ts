@@ -60,6 +60,8 @@ describe('security settings', () => {
     expect(() => readSecuritySettings({ NODE_ENV: 'production', AUTH_MODE: 'none' })).toThrow(/refused/);
     expect(() => readSecuritySettings({ AUTH_MODE: 'supabase' })).toThrow(/SUPABASE_URL/);
     expect(() => readSecuritySettings({ RATE_LIMIT_PER_MINUTE: 'lots' })).toThrow(/RATE_LIMIT_PER_MINUTE/);
+    expect(() => readSecuritySettings({ CORS_ORIGINS: 'https://app.example/path' })).toThrow(/CORS_ORIGINS/);
+    expect(() => readSecuritySettings({ CORS_ORIGINS: '*' })).toThrow(/CORS_ORIGINS/);
   });
 
   it('derives issuer and JWKS URL from SUPABASE_URL and turns rate limits on with real auth only', () => {
