@@ -187,10 +187,15 @@ describe('failures and retries', () => {
     });
     const retry = waiting[0].stage_metadata.retry as { failed_at: string; next_retry_at: string };
     expect(Date.parse(retry.next_retry_at) - Date.parse(retry.failed_at)).toBeGreaterThanOrEqual(250);
-    // The row keeps the history after success (read from the database: the API DTO may show a subset).
+    // The job keeps the history after success, in the row and in the API's answer.
     const final = changes[changes.length - 1].stage_metadata;
     expect(final.retries).toHaveLength(2);
     expect(final.retry ?? null).toBeNull();
+    const shown = job.stage_metadata as { retries?: { stage: string; attempt: number }[]; attempt?: number };
+    expect(shown.retries?.map((entry) => [entry.stage, entry.attempt])).toEqual([
+      ['extract_content', 1],
+      ['extract_content', 2],
+    ]);
     expect(job.error_code).toBeNull();
   }, 90_000);
 
