@@ -65,30 +65,55 @@ function longestIncreasing(values: readonly number[]): number {
 
 const GRAM = 6;
 
-function uniqueGrams(words: readonly string[]): Map<string, number> {
-  const positions = new Map<string, number>();
-  for (let i = 0; i + GRAM <= words.length; i++) {
-    const key = words.slice(i, i + GRAM).join(' ');
-    positions.set(key, positions.has(key) ? -1 : i);
-  }
+/** Where each word occurs in the EPUB text. */
+function positionsByWord(words: readonly string[]): Map<string, number[]> {
+  const positions = new Map<string, number[]>();
+  words.forEach((word, i) => {
+    const list = positions.get(word);
+    if (list) list.push(i);
+    else positions.set(word, [i]);
+  });
   return positions;
+}
+
+/** The single position where `key` occurs in `words`, -1 when it is absent or ambiguous. */
+function uniquePosition(
+  key: readonly string[],
+  words: readonly string[],
+  index: Map<string, number[]>,
+): number {
+  let rarest = 0;
+  for (let k = 1; k < key.length; k++) {
+    if ((index.get(key[k])?.length ?? 0) < (index.get(key[rarest])?.length ?? 0)) rarest = k;
+  }
+  let found = -1;
+  for (const at of index.get(key[rarest]) ?? []) {
+    const start = at - rarest;
+    if (start < 0 || start + key.length > words.length) continue;
+    if (key.every((w, k) => words[start + k] === w)) {
+      if (found >= 0) return -1;
+      found = start;
+    }
+  }
+  return found;
 }
 
 /** Share of sampled PDF lines that appear in the EPUB in the same relative order (longest increasing run). */
 export function readingOrder(ref: Reference, epubWords: readonly string[]): Measure | null {
-  const epubGrams = uniqueGrams(epubWords);
   const seen = new Map<string, number>();
-  const keys: string[] = [];
+  const keys: string[][] = [];
   for (const line of ref.bodyLines) {
     const words = wordsOf(line);
     if (words.length < GRAM) continue;
-    const key = words.slice(0, GRAM).join(' ');
-    seen.set(key, (seen.get(key) ?? 0) + 1);
+    const key = words.slice(0, GRAM);
+    const joined = key.join(' ');
+    seen.set(joined, (seen.get(joined) ?? 0) + 1);
     keys.push(key);
   }
+  const index = positionsByWord(epubWords);
   const positions = keys
-    .filter((key) => seen.get(key) === 1)
-    .map((key) => epubGrams.get(key) ?? -1)
+    .filter((key) => seen.get(key.join(' ')) === 1)
+    .map((key) => uniquePosition(key, epubWords, index))
     .filter((pos) => pos >= 0);
   if (positions.length < 5) return null;
   const inOrder = longestIncreasing(positions) / positions.length;

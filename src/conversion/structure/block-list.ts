@@ -34,6 +34,14 @@ export class BlockList {
 
   /** Replaces blocks [index, index + count) with `replacement`. */
   replace(index: number, count: number, replacement: Block[]): void {
+    const samePlace =
+      count === 1 && replacement.length === 1 && replacement[0].page === this.blocks[index].page;
+    if (samePlace) {
+      this.byId.delete(this.blocks[index].id);
+      this.blocks[index] = replacement[0];
+      this.byId.set(replacement[0].id, index);
+      return;
+    }
     this.blocks.splice(index, count, ...replacement);
     this.reindex();
   }

@@ -86,7 +86,7 @@ function continuation(list: BlockList, index: number, have: string[], title: str
   for (let k = 1; k <= 2; k++) {
     const next = list.blocks[index + k];
     if (!next || next.kind !== 'heading' || next.page !== list.blocks[index].page) return 0;
-    words = [...words, ...wordsOf(blockText(next))];
+    words = [...words, ...leadWordsOf(next)];
     const at = indexOfWords(words, title);
     if (at >= 0 && (at === 0 || isNumberingPrefix(words, at))) return k;
     if (words.length >= title.length + 4) return 0;
@@ -115,10 +115,22 @@ function setOffInside(block: Block, title: readonly string[]): boolean {
   return startsLikeTitle && (/[.!?:]["'\u201d)]*$/.test(before) || /(^|\s)\d+(\.\d+)*\.?$/.test(before));
 }
 
+/** The first words of each block, normalised once (blocks are replaced, never mutated, so the cache stays true). */
+const leadingWords = new WeakMap<Block, string[]>();
+
+function leadWordsOf(block: Block): string[] {
+  let words = leadingWords.get(block);
+  if (!words) {
+    words = wordsOf(blockText(block).slice(0, MAX_WORDS * 20)).slice(0, MAX_WORDS);
+    leadingWords.set(block, words);
+  }
+  return words;
+}
+
 function matchBlock(list: BlockList, index: number, title: string[]): Match | null {
   const block = list.blocks[index];
   if (!canHoldHeading(block)) return null;
-  const words = wordsOf(blockText(block)).slice(0, MAX_WORDS);
+  const words = leadWordsOf(block);
   const listMarker = block.kind === 'list_item' ? wordsOf(block.marker).length : 0;
   const at = indexOfWords(words, title);
   const bonus = block.kind === 'heading' ? 0.08 : 0;

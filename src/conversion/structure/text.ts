@@ -3,20 +3,26 @@ import type { Block, Inline } from '../model/content';
 
 const WORD_RE = /[\p{L}\p{N}_]+/gu;
 
+// eslint-disable-next-line no-control-regex -- "anything outside ASCII" is the test
+const NON_ASCII = /[^\u0000-\u007f]/;
+
 /** NFKC (ligatures, full-width forms), lower case, typographic quotes and dashes folded, spaces collapsed. */
 export function normalizeText(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
-    .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
-    .replace(/[\u2010-\u2015\u2212]/g, '-')
-    .replace(/\s+/g, ' ')
-    .trim();
+  let folded = text;
+  if (NON_ASCII.test(folded)) {
+    folded = folded
+      .normalize('NFKC')
+      .replace(/[\u2018\u2019\u201a\u201b\u2032]/g, "'")
+      .replace(/[\u201c\u201d\u201e\u201f\u2033]/g, '"')
+      .replace(/[\u2010-\u2015\u2212]/g, '-');
+  }
+  return folded.toLowerCase().replace(/\s+/g, ' ').trim();
 }
 
+/** The words of a text, normalised like normalizeText (quotes, dashes and spaces do not matter for words). */
 export function wordsOf(text: string): string[] {
-  return normalizeText(text).match(WORD_RE) ?? [];
+  const folded = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+  return folded.toLowerCase().match(WORD_RE) ?? [];
 }
 
 export function inlineText(inlines: readonly Inline[]): string {
