@@ -98,6 +98,18 @@ function navEntries(navDoc: string, navPath: string): NavEntry[] {
   return entries;
 }
 
+/** EPUB 2 packages have only an NCX: its navPoints, in document order. */
+function ncxEntries(ncx: string, ncxPath: string): NavEntry[] {
+  const entries: NavEntry[] = [];
+  const points = /<navLabel>\s*<text>([\s\S]*?)<\/text>\s*<\/navLabel>\s*<content\b[^>]*src="([^"]*)"/g;
+  for (const m of ncx.matchAll(points)) {
+    const [file, fragment = ''] = unescapeXml(m[2]).split('#');
+    const title = unescapeXml(m[1].replace(/<[^>]*>/g, '')).trim();
+    entries.push({ title, path: joinPath(dirOf(ncxPath), file), fragment: safeDecode(fragment) });
+  }
+  return entries;
+}
+
 function empty(problem: string): EpubPackage {
   return { checks: { opens: false }, problems: [problem], spine: [], nav: [], imageFiles: [] };
 }
@@ -140,7 +152,7 @@ export function readEpubPackage(bytes: Uint8Array): EpubPackage {
   const navItem = [...manifest.values()].find((item) => item.properties.includes('nav'));
   checks.navPresent = !!navItem && !!files[navItem.path];
   const coverItem = [...manifest.values()].find(
-    (item) => item.id === 'cover' || /(^|\/)cover\.x?html$/.test(item.href),
+    (item) => item.id === 'cover' || /(^|\/)(cover|titlepage)\.x?html$/.test(item.href),
   );
   const spine: SpineDocument[] = [];
   let wellFormed = true;
@@ -157,7 +169,10 @@ export function readEpubPackage(bytes: Uint8Array): EpubPackage {
   }
   checks.xhtmlWellFormed = wellFormed;
   const navSource = navItem ? text(navItem.path) : null;
-  const nav = navItem && navSource ? navEntries(navSource, navItem.path) : [];
+  const ncxItem = [...manifest.values()].find((item) => item.mediaType === 'application/x-dtbncx+xml');
+  const ncxSource = ncxItem ? text(ncxItem.path) : null;
+  let nav = navItem && navSource ? navEntries(navSource, navItem.path) : [];
+  if (nav.length === 0 && ncxItem && ncxSource) nav = ncxEntries(ncxSource, ncxItem.path);
   const imageFiles = [...manifest.values()]
     .filter((i) => i.mediaType.startsWith('image/'))
     .map((i) => i.path);

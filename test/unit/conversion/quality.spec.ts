@@ -1,4 +1,4 @@
-import { strToU8, unzipSync, zipSync } from 'fflate';
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
 import { generateEpub } from '../../../src/conversion/epub';
 import type { BookStructure } from '../../../src/conversion/model/book';
@@ -224,6 +224,24 @@ describe('calculate_quality_score', () => {
     expect(report.components.package.detail.xhtmlWellFormed).toBe(false);
     expect(report.components.text_coverage.score).toBeLessThan(good.components.text_coverage.score);
     expect(report.score).toBeLessThan(good.score);
+  });
+
+  it('reads the TOC from the NCX of a package without an EPUB 3 navigation document', async () => {
+    const { lay, cont, book, epub } = await convert(false);
+    const files = unzipSync(epub);
+    const opf = strFromU8(files['OEBPS/content.opf']).replace(' properties="nav"', '');
+    const epub2 = zipSync({
+      mimetype: [files.mimetype, { level: 0 }],
+      ...files,
+      'OEBPS/content.opf': strToU8(opf),
+    });
+    const report = await calculateQuality(
+      { layout: lay, content: cont, book, epub: epub2 },
+      { assets: new MemoryAssetStore() },
+    );
+    expect(report.components.package.detail.navPresent).toBe(false);
+    expect(report.components.toc_coverage.detail.recall).toBe(1);
+    expect(report.components.toc_links.detail.accuracy).toBe(1);
   });
 
   it('scores zero when the bytes are not an EPUB at all', async () => {
