@@ -161,6 +161,29 @@ describe('security over HTTP (AUTH_MODE=supabase)', () => {
     expect((alicesList.body as { items: { id: string }[] }).items.map((item) => item.id)).toEqual([jobId]);
   }, 120_000);
 
+  it('never lets the uploaded file name choose a path or break a header', async () => {
+    const grace = await caller();
+    expectCleanError(await upload(grace, smallPdf, 'evil\u0007name.pdf'), 400); // control character in a part header
+    const accepted = await upload(grace, smallPdf, '../../../tmp/evilname ü.pdf').expect(202);
+    const jobId = (accepted.body as { job_id: string }).job_id;
+    expect(await waitForTerminal(grace, jobId)).toMatchObject({
+      status: 'COMPLETED',
+      original_filename: 'evilname ü.pdf',
+    });
+    const download = await t.http
+      .get(`/api/v1/jobs/${jobId}/download`)
+      .set('Authorization', grace.auth)
+      .expect(200);
+    expect(download.headers['content-type']).toBe('application/epub+zip');
+    expect(download.headers['content-disposition']).toBe(
+      `attachment; filename="evilname _.epub"; filename*=UTF-8''evilname%20%C3%BC.epub`,
+    );
+    const stored = readdirSync(t.storageDir, { recursive: true }).map(String);
+    expect(stored.filter((path) => /evil/.test(path))).toEqual([]);
+    expect(stored).toContain(join('uploads', grace.id, jobId, 'input.pdf'));
+    expect(existsSync('/tmp/evilname ü.pdf')).toBe(false);
+  }, 120_000);
+
   it('replays an idempotent retry (200, same job) and refuses the key with another file (422)', async () => {
     const carol = await caller();
     const first = await upload(carol, smallPdf, 'a.pdf', 'retry-1').expect(202);
