@@ -227,3 +227,55 @@ describe('rate limits and HTTP hardening', () => {
     expect(preflight.headers['access-control-allow-headers']).toMatch(/Idempotency-Key/);
   });
 });
+
+describe('RedisThrottlerStorage', () => {
+  const prefix = `pdf2epub:test:${randomUUID().slice(0, 8)}:`;
+  let redis: Redis;
+
+  beforeAll(async () => {
+    redis = new Redis(REDIS_URL, { lazyConnect: true });
+    await redis.connect();
+  });
+
+  afterAll(async () => {
+    const leftovers = await redis.keys(`${prefix}*`);
+    if (leftovers.length > 0) await redis.del(...leftovers);
+    await redis.quit();
+  });
+
+  it('counts hits in a window, blocks over the limit for the block duration, then starts afresh', async () => {
+    const storage = new RedisThrottlerStorage(redis, prefix);
+    const hit = () => storage.increment('k', 400, 2, 1500, 'default');
+    expect(await hit()).toMatchObject({ totalHits: 1, isBlocked: false });
+    expect(await hit()).toMatchObject({ totalHits: 2, isBlocked: false, timeToExpire: 1 });
+    expect(await hit()).toMatchObject({ isBlocked: true, timeToBlockExpire: 2 });
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await hit()).toMatchObject({ isBlocked: true }); // the block outlasts the window
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(await hit()).toMatchObject({ totalHits: 1, isBlocked: false });
+  });
+
+  it('lets requests through when Redis is unreachable (fail-open), quickly', async () => {
+    const down = new Redis('redis://127.0.0.1:9', {
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    down.on('error', () => undefined);
+    try {
+      const started = Date.now();
+      const record = await new RedisThrottlerStorage(down, prefix).increment(
+        'k',
+        60_000,
+        1,
+        60_000,
+        'default',
+      );
+      expect(record).toEqual({ totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 });
+      expect(Date.now() - started).toBeLessThan(1000);
+    } finally {
+      down.disconnect();
+    }
+  });
+});
