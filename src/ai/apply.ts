@@ -6,7 +6,16 @@
 import type { Block, FigureBlock, Inline } from '../conversion/model/content';
 import type { PageInput, PageReading, ReadingBlock } from './reading';
 import { blockText, inlineText } from './blocks';
-import { compareWords, hyphenPairs, type Multiset, multiset, minus, withinTolerance, words } from './words';
+import {
+  compareWords,
+  hyphenPairs,
+  type Multiset,
+  multiset,
+  minus,
+  size,
+  withinTolerance,
+  words,
+} from './words';
 
 export interface PageContext {
   input: PageInput;
@@ -22,6 +31,8 @@ export type ApplyResult =
   { ok: true; blocks: Block[]; idMap: Map<string, string> } | { ok: false; reason: string };
 
 const MAX_ARTIFACT_LINE_WORDS = 12;
+/** Lines with words may only be dropped as artifacts in the top and bottom tenth of the page. */
+const MARGIN = 0.1;
 /** Against the heuristic blocks, a reading may differ by 2 words or 0.5% of the page, whichever is more. */
 const FINAL_TOLERANCE = 0.005;
 
@@ -115,7 +126,7 @@ class StyleBank {
 
   /** Re-joins words the reading left split at a line end ("pro- gram") the way the heuristics printed them. */
   dehyphenate(text: string): string {
-    const split = /([\p{L}\p{N}][\p{L}\p{N}-]*)[-\u00ad\u2010]\s+([\p{L}\p{N}]+)/gu;
+    const split = /([\p{L}\p{N}][\p{L}\p{N}-]*)[-\u00ad\u2010]\s+([\p{L}\p{N}]+(?:-[\p{L}\p{N}]+)*)/gu;
     return text.replace(split, (whole, left: string, right: string) => {
       const form = this.forms.get(words(left + right).join(''));
       if (form === 'hyphen') return `${left}-${right}`;
@@ -193,7 +204,9 @@ function droppedWords(input: PageInput, reading: PageReading): string[] | string
     const line = input.lines[index];
     if (!line) return `artifact line ${index} does not exist`;
     const lineWords = words(line.text);
-    if (lineWords.length > MAX_ARTIFACT_LINE_WORDS) return `line ${index} is body text, not an artifact`;
+    const inMargin = line.y < input.height * MARGIN || line.y > input.height * (1 - MARGIN);
+    const bodyText = lineWords.length > (inMargin ? MAX_ARTIFACT_LINE_WORDS : 0);
+    if (bodyText) return `line ${index} is body text, not an artifact`;
     dropped.push(...lineWords);
   }
   return dropped;
@@ -634,6 +647,10 @@ function recoveredWords(
   return missing;
 }
 
+function characters(list: string[]): Multiset {
+  return multiset(list.flatMap((word) => [...word]));
+}
+
 /** Code the heuristics recognised must stay code (its line breaks and indentation matter). */
 function losesCode(heuristic: Block[], blocks: Block[]): boolean {
   const codeWords = (list: Block[]) =>
@@ -660,5 +677,8 @@ function finalCheck(
   if (!withinTolerance(comparison, FINAL_TOLERANCE)) {
     return `reading disagrees with the heuristic blocks (+${comparison.added}/-${comparison.lost} words)`;
   }
+  // However the words are split, not one letter or digit the heuristics printed may go missing.
+  const lostCharacters = size(minus(characters(heuristicWords), characters([...newWords, ...dropped])));
+  if (lostCharacters > 0) return `reading loses ${lostCharacters} character(s) of the heuristic text`;
   return undefined;
 }
