@@ -2,13 +2,18 @@
  * The global AuthGuard in a minimal Nest app (no database): AUTH_MODE=none gives the local user; AUTH_MODE=supabase
  * requires a verified token on every route but @Public() ones and answers 401 {detail, code}.
  */
-import { Controller, Get, type INestApplication } from '@nestjs/common';
+import { Controller, Get, Logger, type INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
-import { AuthModule } from '../../src/auth/auth.module';
+import { AuthModule, securityValuesFrom } from '../../src/auth/auth.module';
+import { AppConfig } from '../../src/config';
 import { CurrentUser, LOCAL_USER_ID, type AuthUser } from '../../src/auth/auth-user';
 import { Public } from '../../src/auth/public.decorator';
-import { readSecuritySettings, SecuritySettingsError } from '../../src/auth/security-settings';
+import {
+  buildSecuritySettings,
+  readSecuritySettings,
+  SecuritySettingsError,
+} from '../../src/auth/security-settings';
 import { startJwksServer, type JwksServer } from '../helpers/jwks-server';
 import { createTestKeys, forgedTokens, signWithKey, userClaims, type TestKeys } from '../helpers/tokens';
 
@@ -82,12 +87,47 @@ describe('security settings', () => {
   });
 });
 
+describe('security settings from the app configuration', () => {
+  it('maps AppConfig keys, keeps rate-limit keys beside the queues, and applies the same rules', () => {
+    const settings = buildSecuritySettings(
+      securityValuesFrom(
+        AppConfig.fromEnv({
+          AUTH_MODE: 'supabase',
+          SUPABASE_URL: 'https://abc.supabase.co',
+          QUEUE_NAME: 'tenant_a',
+          CORS_ORIGINS: 'https://app.example',
+          RATE_LIMIT_UPLOADS_PER_HOUR: '7',
+        }),
+      ),
+    );
+    expect(settings).toMatchObject({
+      authMode: 'supabase',
+      supabase: { issuer: 'https://abc.supabase.co/auth/v1' },
+      corsOrigins: ['https://app.example'],
+      rateLimit: { enabled: true, uploadsPerHour: 7, keyPrefix: 'tenant_a:ratelimit:' },
+    });
+    const badCors = securityValuesFrom(AppConfig.fromEnv({ CORS_ORIGINS: 'app.example' }));
+    expect(() => buildSecuritySettings(badCors)).toThrow(/CORS_ORIGINS/);
+  });
+});
+
 describe('AuthGuard, AUTH_MODE=none', () => {
   let app: INestApplication;
   beforeAll(async () => {
     app = await appWith({ AUTH_MODE: 'none' });
   });
   afterAll(() => app.close());
+
+  it('warns at start-up that authentication is off', async () => {
+    const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+    try {
+      const another = await appWith({ AUTH_MODE: 'none' });
+      await another.close();
+      expect(warn).toHaveBeenCalledWith(expect.stringContaining('AUTH_MODE=none'));
+    } finally {
+      warn.mockRestore();
+    }
+  });
 
   it('treats every request as the fixed local user', async () => {
     const response = await request(app.getHttpServer()).get('/probe/me').expect(200);
