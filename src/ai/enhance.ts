@@ -103,6 +103,7 @@ class EnhanceRun {
   private readonly idsInUse: Set<string>;
   private readonly warned = new Set<string>();
   private transientFailure: { error: unknown } | undefined;
+  private cacheFailed = false;
 
   constructor(
     private readonly layout: LayoutArtifact,
@@ -209,10 +210,13 @@ class EnhanceRun {
     return rest;
   }
 
-  private async safely<T>(read: () => Promise<T>): Promise<T | undefined> {
+  /** A cache operation; the first failure turns the cache off for the rest of the job (no waiting on a dead Redis). */
+  private async safely<T>(operation: () => Promise<T>): Promise<T | undefined> {
+    if (this.cacheFailed) return undefined;
     try {
-      return await read();
+      return await operation();
     } catch (err) {
+      this.cacheFailed = true;
       this.warnOnce('cache', `AI cache unavailable (${describeAiFailure(err)}); continuing without it`);
       return undefined;
     }

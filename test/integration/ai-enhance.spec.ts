@@ -275,6 +275,25 @@ describe('enhanceContent (AI stub, real SDKs)', () => {
     });
   });
 
+  it('an unreachable Redis only costs the cache: pages are still enhanced, with one warning', async () => {
+    const redis = new Redis({
+      host: '127.0.0.1',
+      port: 1,
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    try {
+      const { layout, content } = fixture();
+      const { report } = await enhanceContent(layout, content, { config: stubConfig(stub), redis });
+      expect(report.summary.enhanced).toBe(4);
+      expect(report.warnings).toEqual([expect.stringMatching(/^AI cache unavailable/)]);
+    } finally {
+      redis.disconnect();
+    }
+  });
+
   describe('provider faults', () => {
     it('429 with Retry-After slows the stage down but it completes', async () => {
       const { layout, content } = fixture();
