@@ -120,7 +120,8 @@ function asParagraph(block: HeadingBlock): Block {
 
 /**
  * A short paragraph that opens with a bold run ("The Buried Moon" + " by Edmund Dulac"): a heading set at body
- * size, as word processors export them. The bold run becomes the heading, the rest stays a paragraph.
+ * size, as word processors export them. A short tail (byline) stays in the heading; a longer sentence after the
+ * bold run stays a paragraph of its own.
  */
 function splitBoldLead(block: Block, level: number, taken: (id: string) => boolean): Block[] | null {
   if (block.kind !== 'paragraph' || block.inlines.length === 0 || !block.inlines[0].bold) return null;
@@ -141,8 +142,14 @@ function splitBoldLead(block: Block, level: number, taken: (id: string) => boole
   const allWords = wordsOf(blockText(block)).length;
   if (leadWords === 0 || leadWords > 12 || allWords > 25 || /[.:;!?]$/.test(leadText)) return null;
   if (!/^[\p{Lu}\p{N}]/u.test(leadText)) return null;
+  const restText = rest
+    .map((i) => i.text)
+    .join('')
+    .trim();
+  const restWords = wordsOf(restText).length;
+  // A short unfinished tail is part of the title line (a byline, a subtitle): keep the line whole.
+  if (restWords === 0 || (restWords <= 10 && !/[.!?]$/.test(restText))) return [toHeading(block, level)];
   const heading = toHeading(block, level, lead);
-  if (rest.length === 0 || !wordsOf(rest.map((i) => i.text).join('')).length) return [heading];
   let id = `${block.id}-p1`;
   for (let n = 2; taken(id); n++) id = `${block.id}-p${n}`;
   const trimmed = rest.map((inline, i) => (i === 0 ? { ...inline, text: inline.text.trimStart() } : inline));

@@ -289,6 +289,14 @@ describe('identify_structure without an outline', () => {
       heading('noise', 1, 80, 'HBCEAK KLDSC AASLS CSLAHC', 2),
       { kind: 'paragraph', id: 's2', page: 1, y: 100, inlines: [{ text: 'The Honey-Bee', bold: true }] },
       body('b', 1),
+      {
+        kind: 'paragraph',
+        id: 's3',
+        page: 2,
+        y: 40,
+        inlines: [{ text: 'Rainy Day Games', bold: true }, { text: ' Games to play indoors when it rains.' }],
+      },
+      body('d', 2),
       heading('l1', 2, 60, 'Outer Tree', 2),
       heading('l2', 2, 70, 'Tree Call', 2),
       heading('l3', 2, 80, 'Nested Tree', 2),
@@ -300,14 +308,20 @@ describe('identify_structure without an outline', () => {
     const headings = all.filter((b): b is HeadingBlock => b.kind === 'heading').map((b) => [b.text, b.level]);
     expect(headings).toEqual([
       ['Stories for Children', 1],
-      ['The Buried Moon', 2],
+      ['The Buried Moon by Edmund Dulac', 2],
       ['The Honey-Bee', 2],
+      ['Rainy Day Games', 2],
     ]);
-    expect(all.find((b) => b.id === 's1-p1')).toMatchObject({
+    expect(all.find((b) => b.id === 's3-p1')).toMatchObject({
       kind: 'paragraph',
-      inlines: [{ text: 'by Edmund Dulac' }],
+      inlines: [{ text: 'Games to play indoors when it rains.' }],
     });
-    expect(book.chapters.map((c) => c.title)).toEqual(['Stories for Children', 'The Honey-Bee']);
+    expect(all.find((b) => b.id === 's1')?.kind).toBe('heading');
+    expect(book.chapters.map((c) => c.title)).toEqual([
+      'Stories for Children',
+      'The Honey-Bee',
+      'Rainy Day Games',
+    ]);
   });
 
   it('falls back to chapters of a few pages named after their first words', async () => {
