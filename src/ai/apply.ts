@@ -31,7 +31,7 @@ export type ApplyResult =
   { ok: true; blocks: Block[]; idMap: Map<string, string> } | { ok: false; reason: string };
 
 const MAX_ARTIFACT_LINE_WORDS = 12;
-/** Lines with words may only be dropped as artifacts in the top and bottom tenth of the page. */
+/** Lines the heuristics printed may be dropped as artifacts only in the top and bottom tenth of the page. */
 const MARGIN = 0.1;
 /** Against the heuristic blocks, a reading may differ by 2 words or 0.5% of the page, whichever is more. */
 const FINAL_TOLERANCE = 0.005;
@@ -197,17 +197,23 @@ function readingText(block: ReadingBlock): string {
   }
 }
 
+interface Dropped {
+  /** Words of dropped lines in the top and bottom tenth of the page (running heads, page numbers). */
+  margin: string[];
+  /** Words of dropped lines elsewhere: allowed only if the heuristics dropped them too (checked later). */
+  body: string[];
+}
+
 /** Checks the artifact lines; returns the words they drop, or a reason to refuse. */
-function droppedWords(input: PageInput, reading: PageReading): string[] | string {
-  const dropped: string[] = [];
+function droppedWords(input: PageInput, reading: PageReading): Dropped | string {
+  const dropped: Dropped = { margin: [], body: [] };
   for (const index of new Set(reading.artifact_lines)) {
     const line = input.lines[index];
     if (!line) return `artifact line ${index} does not exist`;
     const lineWords = words(line.text);
+    if (lineWords.length > MAX_ARTIFACT_LINE_WORDS) return `line ${index} is body text, not an artifact`;
     const inMargin = line.y < input.height * MARGIN || line.y > input.height * (1 - MARGIN);
-    const bodyText = lineWords.length > (inMargin ? MAX_ARTIFACT_LINE_WORDS : 0);
-    if (bodyText) return `line ${index} is body text, not an artifact`;
-    dropped.push(...lineWords);
+    (inMargin ? dropped.margin : dropped.body).push(...lineWords);
   }
   return dropped;
 }
@@ -549,12 +555,12 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
   if (blocks.length === 0)
     return { ok: false, reason: 'nothing of its own on the page (continued paragraph)' };
 
-  const recovered = recoveredWords(pageWords, heuristicWords, cont.head, pairs);
-  if (mayDuplicatePrevious(ctx, pageWords, cont.head, recovered)) {
+  const onlyOnPage = minus(minus(multiset(pageWords), multiset(heuristicWords)), multiset(cont.head));
+  if (mayDuplicatePrevious(ctx, pageWords, cont.head, onlyOnPage)) {
     return { ok: false, reason: 'the top of the page may repeat the previous page’s paragraph' };
   }
   if (losesCode(ctx.heuristic, blocks)) return { ok: false, reason: 'reading turns code into prose' };
-  const verdict = finalCheck(heuristicWords, recovered, wordsOf(blocks), dropped, pairs);
+  const verdict = finalCheck(heuristicWords, [...wordsOf(blocks), ...dropped.margin], pairs);
   if (verdict) return { ok: false, reason: verdict };
   const idMap = assignIds(blocks, ctx.heuristic, input.page, idsInUse);
   return { ok: true, blocks, idMap };
@@ -625,28 +631,6 @@ function mayDuplicatePrevious(
   });
 }
 
-/** Words of the page the heuristic blocks do not hold (neither joined across a hyphen nor in the previous block). */
-function recoveredWords(
-  pageWords: string[],
-  heuristicWords: string[],
-  head: string[],
-  pairs: Array<[string, string]>,
-): Multiset {
-  const heuristic = multiset(heuristicWords);
-  const missing = minus(minus(multiset(pageWords), heuristic), multiset(head));
-  for (const [left, right] of pairs) {
-    const joinedInHeuristic = (heuristic.get(left + right) ?? 0) > 0;
-    if (joinedInHeuristic && (missing.get(left) ?? 0) > 0 && (missing.get(right) ?? 0) > 0) {
-      for (const part of [left, right]) {
-        const count = missing.get(part) ?? 0;
-        if (count <= 1) missing.delete(part);
-        else missing.set(part, count - 1);
-      }
-    }
-  }
-  return missing;
-}
-
 function characters(list: string[]): Multiset {
   return multiset(list.flatMap((word) => [...word]));
 }
@@ -663,22 +647,20 @@ function losesCode(heuristic: Block[], blocks: Block[]): boolean {
   return lost > Math.max(2, total * 0.1);
 }
 
-/** Against the heuristic blocks: nothing of theirs lost (unless dropped as an artifact), nothing added but what they missed. */
+/**
+ * Against the heuristic blocks (margin artifacts count as kept): at most 2 words or 0.5 % added or lost, and not
+ * one letter or digit they printed missing, however the words are split.
+ */
 function finalCheck(
   heuristicWords: string[],
-  recovered: Multiset,
-  newWords: string[],
-  dropped: string[],
+  kept: string[],
   pairs: Array<[string, string]>,
 ): string | undefined {
-  const expected = [...heuristicWords];
-  for (const [word, count] of recovered) for (let i = 0; i < count; i++) expected.push(word);
-  const comparison = compareWords(expected, [...newWords, ...dropped], pairs);
+  const comparison = compareWords(heuristicWords, kept, pairs);
   if (!withinTolerance(comparison, FINAL_TOLERANCE)) {
     return `reading disagrees with the heuristic blocks (+${comparison.added}/-${comparison.lost} words)`;
   }
-  // However the words are split, not one letter or digit the heuristics printed may go missing.
-  const lostCharacters = size(minus(characters(heuristicWords), characters([...newWords, ...dropped])));
+  const lostCharacters = size(minus(characters(heuristicWords), characters(kept)));
   if (lostCharacters > 0) return `reading loses ${lostCharacters} character(s) of the heuristic text`;
   return undefined;
 }

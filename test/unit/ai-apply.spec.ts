@@ -83,7 +83,7 @@ describe('applyReading', () => {
     expect(lost).toEqual({ ok: false, reason: 'text differs from the page (+0/-3 words)' });
   });
 
-  it('drops only margin lines (or wordless debris) as artifacts', () => {
+  it('drops margin lines as artifacts, body lines only when the heuristics dropped them too', () => {
     const page = input(0, ['Body text of the page.', 'Section 2', '•']);
     page.lines[1].y = 400;
     page.lines[2].y = 410;
@@ -105,7 +105,13 @@ describe('applyReading', () => {
       reading(0, [{ role: 'paragraph', text: 'Body text of the page.' }], [1]),
       new Set(),
     );
-    expect(body).toEqual({ ok: false, reason: 'line 1 is body text, not an artifact' });
+    expect(body).toEqual({ ok: false, reason: 'reading loses 8 character(s) of the heuristic text' });
+    const labelDroppedByBoth = applyReading(
+      ctx({ input: page, heuristic: [paragraph('b0', 0, 'Body text of the page.')] }),
+      reading(0, [{ role: 'paragraph', text: 'Body text of the page.' }], [1, 2]),
+      new Set(),
+    );
+    expect(labelDroppedByBoth.ok).toBe(true);
     expect(debris.ok).toBe(true);
     expect(margin.ok).toBe(true);
   });
