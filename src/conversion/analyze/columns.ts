@@ -28,10 +28,13 @@ function findGutter(lines: Line[]): Gutter | null {
   }
   const width = maxX - minX;
   if (width < 150) return null;
-  // Coverage histogram over 1pt bins: how many lines cover each x.
+  // Coverage histogram over 1pt bins: how many column-sized lines cover each x. Lines wider than a column
+  // (titles, abstracts, full-width figures' captions) would hide the gutter: they become band separators.
   const n = Math.ceil(width) + 1;
   const cover = new Int32Array(n);
-  for (const l of lines) {
+  const narrow = lines.filter((l) => l.box.w < 0.56 * width);
+  if (narrow.length < 2 * MIN_LINES_PER_COLUMN) return null;
+  for (const l of narrow) {
     const a = Math.max(0, Math.floor(l.box.x - minX));
     const b = Math.min(n - 1, Math.ceil(l.box.x + l.box.w - minX));
     cover[a] += 1;
@@ -40,7 +43,11 @@ function findGutter(lines: Line[]): Gutter | null {
   for (let i = 1; i < n; i++) cover[i] += cover[i - 1];
   const lo = Math.floor(0.25 * width);
   const hi = Math.ceil(0.75 * width);
-  const maxCross = Math.max(1, Math.floor(0.06 * lines.length));
+  // A gutter is a run of bins covered by far fewer lines than the columns around it (centred title-block
+  // lines may cross it).
+  const middle = Array.from(cover.subarray(lo, hi + 1)).sort((a, b) => a - b);
+  const medianCover = middle[Math.floor(middle.length / 2)] ?? 0;
+  const maxCross = Math.max(1, Math.floor(0.04 * narrow.length), Math.floor(0.25 * medianCover));
   // Widest run of low-coverage bins in the middle half of the text area.
   let best: Gutter | null = null;
   let runStart = -1;
@@ -55,8 +62,11 @@ function findGutter(lines: Line[]): Gutter | null {
   }
   if (!best || best.x1 - best.x0 < 6) return null;
   const mid = (best.x0 + best.x1) / 2;
-  const left = lines.filter((l) => l.box.x + l.box.w <= mid);
-  const right = lines.filter((l) => l.box.x >= mid);
+  const left = narrow.filter((l) => l.box.x + l.box.w <= mid);
+  const right = narrow.filter((l) => l.box.x >= mid);
+  // Lines crossing the gutter must stay few against the lines it separates.
+  const crossing = lines.filter((l) => l.box.x < best.x0 && l.box.x + l.box.w > best.x1).length;
+  if (crossing > 0.35 * (left.length + right.length)) return null;
   if (left.length < MIN_LINES_PER_COLUMN || right.length < MIN_LINES_PER_COLUMN) return null;
   // The two sides must stand side by side, not one above the other.
   const lb = unionBox(left.map((l) => l.box));

@@ -11,6 +11,7 @@ import type { RawPage } from '../pdf/raw';
 import type { AnalyzeLayout } from '../stages';
 import { orderPage } from './columns';
 import { classifyPage } from './complexity';
+import { figureRegions } from './figures';
 import { fontStatistics } from './fonts';
 import { buildFragments } from './lines';
 import { readMetadata } from './metadata';
@@ -38,6 +39,7 @@ export function layoutFromRawPages(raw: RawPage[]): Omit<LayoutArtifact, 'outlin
       })),
       links: p.links.map((l) => linkRef(l, raw)),
       complexity: { complex: false, reasons: [] },
+      figureRegions: figureRegions(p),
     };
   });
   const runningPatterns = markRunningText(pages.map((p) => ({ height: p.height, lines: p.lines })));

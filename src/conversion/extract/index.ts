@@ -192,6 +192,18 @@ export const extractContent: ExtractContent = async (pdf, layout, ctx) => {
         blocks.push({ id: id(), kind: 'list_item', ...base, marker, ordered: !bullet.marker, inlines: rest });
         break;
       }
+      case 'figtext': {
+        const inlines = trimInlines(
+          mergeInlines(
+            g.lines.flatMap((l, i) => [
+              ...(i > 0 ? [{ text: ' ' }] : []),
+              ...lineInlines(l.line, fonts, layout.pages[l.page]?.links ?? []),
+            ]),
+          ),
+        );
+        if (inlines.length) blocks.push({ id: id(), kind: 'paragraph', ...base, inlines });
+        break;
+      }
       case 'para': {
         const table = detectTable(
           g.lines.map((l) => l.line),

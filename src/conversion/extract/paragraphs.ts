@@ -7,7 +7,7 @@
 import type { FontStatistics, ImageRef, Line, PageLayout } from '../model/layout';
 import { BULLET_RE, CAPTION_RE, ORDERED_RE, classifyLine, type LineKind } from './classify';
 
-export type GroupKind = 'para' | 'heading' | 'code' | 'footnote' | 'list' | 'figure';
+export type GroupKind = 'para' | 'heading' | 'code' | 'footnote' | 'list' | 'figure' | 'figtext';
 
 export interface GroupLine {
   line: Line;
@@ -119,16 +119,49 @@ interface Item {
   line?: Line;
   image?: ImageRef;
   page: PageLayout;
-  kind: LineKind | 'figure';
+  kind: LineKind | 'figure' | 'figtext';
+  /** Index of the figure region holding a label line. */
+  region?: number;
+}
+
+/** Decorative rules set in a dingbat font read as letters: "kikikikiki", "~~~~~~", "* * * *". */
+const ORNAMENT_RE = /^(.{1,3}?)\1{3,}.{0,3}$/u;
+
+export function isOrnament(text: string): boolean {
+  const t = text.replace(/\s+/g, '');
+  return t.length >= 6 && ORNAMENT_RE.test(t);
+}
+
+function inside(
+  b: { x: number; y: number; w: number; h: number },
+  r: { x: number; y: number; w: number; h: number },
+) {
+  const cx = b.x + b.w / 2;
+  const cy = b.y + b.h / 2;
+  return cx >= r.x - 2 && cx <= r.x + r.w + 2 && cy >= r.y - 2 && cy <= r.y + r.h + 2;
+}
+
+/** Which lines are labels of a diagram: short lines inside a figure region whose lines are all short. */
+function labelRegions(page: PageLayout, lines: Line[]): Map<Line, number> {
+  const out = new Map<Line, number>();
+  (page.figureRegions ?? []).forEach((r, ri) => {
+    const inRegion = lines.filter((l) => inside(l.box, r));
+    if (inRegion.length === 0) return;
+    const mean = inRegion.reduce((a, l) => a + l.text.length, 0) / inRegion.length;
+    if (mean > 40) return;
+    for (const l of inRegion) if (l.text.length <= 60 && !CAPTION_RE.test(l.text)) out.set(l, ri);
+  });
+  return out;
 }
 
 function pageItems(page: PageLayout, input: GroupingInput): Item[] {
-  const lines = page.lines.filter((l) => !l.artifact);
-  const items: Item[] = lines.map((line) => ({
-    line,
-    page,
-    kind: classifyLine(line, { stats: input.stats, page }),
-  }));
+  const lines = page.lines.filter((l) => !l.artifact && !isOrnament(l.text));
+  const labels = labelRegions(page, lines);
+  const items: Item[] = lines.map((line) => {
+    const region = labels.get(line);
+    if (region !== undefined) return { line, page, kind: 'figtext', region };
+    return { line, page, kind: classifyLine(line, { stats: input.stats, page }) };
+  });
   const figures = input.figures.get(page.index) ?? [];
   for (const image of figures) {
     const col =
@@ -154,6 +187,8 @@ export function groupLines(input: GroupingInput): Group[] {
   let metrics: PageMetrics | null = null;
   let metricsPage = -1;
   let lastFootnote: Group | null = null;
+  const figtext = new Map<string, Group>();
+  let side: Group | null = null;
   const spacing = input.lineSpacing;
 
   const close = () => {
@@ -196,6 +231,23 @@ export function groupLines(input: GroupingInput): Group[] {
         continue;
       }
       const line = item.line as Line;
+      if (item.kind === 'figtext') {
+        // A diagram's labels: one block per figure region, kept out of the paragraph flow.
+        const key = `${page.index}:${item.region}`;
+        let g = figtext.get(key);
+        if (!g) {
+          g = { kind: 'figtext', lines: [], page: page.index, y: line.box.y };
+          figtext.set(key, g);
+          const cur = open as Group | null;
+          if (cur && (cur.kind === 'para' || cur.kind === 'list')) deferred.push(g);
+          else {
+            close();
+            groups.push(g);
+          }
+        }
+        g.lines.push({ line, page: page.index });
+        continue;
+      }
       const kind = item.kind as LineKind;
       if (prevItem?.page !== page) lastFootnote = null;
       const prev = prevItem?.line ?? null;
@@ -224,6 +276,26 @@ export function groupLines(input: GroupingInput): Group[] {
       lastFootnote = null;
 
       if (kind === 'code') {
+        // Code in another column or page than an unfinished paragraph is a display (a listing beside the
+        // text): it waits until the paragraph is done.
+        if (side && side.kind === 'code' && samePlace && line.box.y - prev!.box.y < 3 * spacing) {
+          side.lines.push({ line, page: page.index });
+          prevItem = item;
+          continue;
+        }
+        const openLast =
+          cur && (cur.kind === 'para' || cur.kind === 'list') ? cur.lines[cur.lines.length - 1] : null;
+        if (
+          openLast &&
+          !TERMINAL_RE.test(openLast.line.text) &&
+          (openLast.page !== page.index || openLast.line.column !== line.column)
+        ) {
+          side = start('code', line, page.index);
+          deferred.push(side);
+          prevItem = item;
+          continue;
+        }
+        side = null;
         if (cur && cur.kind === 'code' && samePlace && line.box.y - prev!.box.y < 3 * spacing) {
           cur.lines.push({ line, page: page.index });
         } else {
@@ -258,13 +330,48 @@ export function groupLines(input: GroupingInput): Group[] {
       const right = m.right[col];
       const isListStart = startsList(text);
       const isCaption = CAPTION_RE.test(text);
+      // A caption met while a sentence is still open (the figure sits between two parts of a paragraph)
+      // is set aside with its lines until the paragraph goes on.
+      if (side && side.kind === 'code') side = null;
+      if (side) {
+        const sideLast = side.lines[side.lines.length - 1].line;
+        const gap = line.box.y - sideLast.box.y;
+        const sideShort = sideLast.box.x + sideLast.box.w < right - 2.5 * line.size;
+        if (
+          samePlace &&
+          gap > 0 &&
+          gap < 1.45 * Math.max(spacing, sideLast.size) &&
+          !(sideShort && TERMINAL_RE.test(sideLast.text)) &&
+          !isCaption
+        ) {
+          side.lines.push({ line, page: page.index });
+          prevItem = item;
+          continue;
+        }
+        side = null;
+      }
+      if (
+        isCaption &&
+        cur &&
+        (cur.kind === 'para' || cur.kind === 'list') &&
+        !TERMINAL_RE.test(cur.lines[cur.lines.length - 1].line.text)
+      ) {
+        side = start('para', line, page.index);
+        deferred.push(side);
+        prevItem = item;
+        continue;
+      }
       let continues = false;
       if (cur && (cur.kind === 'para' || cur.kind === 'list')) {
         const last = cur.lines[cur.lines.length - 1];
         const lastLine = last.line;
         const lastText = lastLine.text;
         if (isListStart || isCaption) continues = false;
-        else if (samePlace && last.page === page.index) {
+        else if (
+          last.page === page.index &&
+          lastLine.column === line.column &&
+          line.box.y > lastLine.box.y - 1
+        ) {
           const gap = line.box.y - lastLine.box.y;
           const lower = /^[\p{Ll}]/u.test(text);
           const aligned = m.leftAligned[col];

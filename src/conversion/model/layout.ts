@@ -77,6 +77,8 @@ export interface PageLayout {
   images: ImageRef[];
   links: LinkRef[];
   complexity: PageComplexity;
+  /** Areas where vector drawings and pictures cluster (diagrams); text inside them is a figure's labels. */
+  figureRegions?: Box[];
 }
 
 export interface OutlineEntry {

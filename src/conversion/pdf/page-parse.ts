@@ -42,6 +42,8 @@ interface TextState {
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 /** A gap wider than this (in ems) between two glyphs ends a span (the line builder turns it into a space). */
 export const WORD_GAP_EM = 0.15;
+/** At most this many vector drawing boxes are kept per page. */
+const MAX_DRAWINGS = 3000;
 
 class SpanBuilder {
   readonly spans: RawSpan[] = [];
@@ -158,6 +160,7 @@ export async function parsePage(
       links: [],
       rotatedChars: 0,
       paths: 0,
+      drawings: [],
       fonts: [],
     };
     const opList = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
@@ -342,9 +345,32 @@ export async function parsePage(
           st.charSpacing = Number(args[1]);
           showText(args[2] as Array<PdfjsGlyph | number>);
           break;
-        case OPS.constructPath:
+        case OPS.constructPath: {
           result.paths++;
+          const paint = args[0] as number;
+          const mm = args[2] as ArrayLike<number> | null;
+          if (mm && paint !== OPS.endPath && result.drawings.length < 4 * MAX_DRAWINGS) {
+            const m = st.ctm;
+            const xs = [
+              m[0] * mm[0] + m[2] * mm[1],
+              m[0] * mm[2] + m[2] * mm[1],
+              m[0] * mm[0] + m[2] * mm[3],
+              m[0] * mm[2] + m[2] * mm[3],
+            ];
+            const ys = [
+              m[1] * mm[0] + m[3] * mm[1],
+              m[1] * mm[2] + m[3] * mm[1],
+              m[1] * mm[0] + m[3] * mm[3],
+              m[1] * mm[2] + m[3] * mm[3],
+            ];
+            const x = Math.min(...xs) + m[4];
+            const y = Math.min(...ys) + m[5];
+            const w = Math.max(...xs) + m[4] - x;
+            const h = Math.max(...ys) + m[5] - y;
+            if (Number.isFinite(x + y + w + h)) result.drawings.push(x, y, w, h);
+          }
           break;
+        }
         case OPS.paintImageXObject:
         case OPS.paintInlineImageXObject:
         case OPS.paintImageXObjectRepeat: {

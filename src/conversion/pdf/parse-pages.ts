@@ -51,6 +51,7 @@ function failedPage(index: number, message: string): RawPage {
     links: [],
     rotatedChars: 0,
     paths: 0,
+    drawings: [],
     fonts: [],
     error: message,
   };

@@ -56,6 +56,8 @@ export interface RawPage {
   rotatedChars: number;
   /** Counts of vector drawing operations (rules and boxes: a hint for tables and diagrams). */
   paths: number;
+  /** Bounding boxes of painted vector paths, flattened [x, y, w, h, x, y, w, h, ...] (top-left origin). */
+  drawings: number[];
   fonts: FontInfo[];
   /** Set when the page could not be read (the rest of the document still converts). */
   error?: string;

@@ -27,6 +27,7 @@ function emptyPage(index: number, message: string): RawPage {
     links: [],
     rotatedChars: 0,
     paths: 0,
+    drawings: [],
     fonts: [],
     error: message,
   };
