@@ -560,6 +560,9 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
     return { ok: false, reason: 'the top of the page may repeat the previous page’s paragraph' };
   }
   if (losesCode(ctx.heuristic, blocks)) return { ok: false, reason: 'reading turns code into prose' };
+  if (brokenSentences(blocks) > brokenSentences(ctx.heuristic)) {
+    return { ok: false, reason: 'reading breaks paragraphs mid-sentence' };
+  }
   const verdict = finalCheck(heuristicWords, [...wordsOf(blocks), ...dropped.margin], pairs);
   if (verdict) return { ok: false, reason: verdict };
   const idMap = assignIds(blocks, ctx.heuristic, input.page, idsInUse);
@@ -633,6 +636,19 @@ function mayDuplicatePrevious(
 
 function characters(list: string[]): Multiset {
   return multiset(list.flatMap((word) => [...word]));
+}
+
+/** Paragraph boundaries inside a sentence: the first ends without closing punctuation, the next starts in lower case. */
+function brokenSentences(blocks: Block[]): number {
+  let broken = 0;
+  for (let i = 1; i < blocks.length; i++) {
+    const [a, b] = [blocks[i - 1], blocks[i]];
+    if (a.kind !== 'paragraph' || b.kind !== 'paragraph') continue;
+    const end = inlineText(a.inlines).trimEnd();
+    const start = inlineText(b.inlines).trimStart();
+    if (!/[.!?:;)"'\]”’]$/.test(end) && /^\p{Ll}/u.test(start)) broken++;
+  }
+  return broken;
 }
 
 /** Code the heuristics recognised must stay code (its line breaks and indentation matter). */

@@ -240,6 +240,20 @@ describe('applyReading', () => {
     expect(result).toEqual({ ok: false, reason: 'reading turns code into prose' });
   });
 
+  it('refuses a reading that splits a sentence into two paragraphs', () => {
+    const page = input(0, ['The parser reads the page and', 'keeps the order of the lines.']);
+    const heuristic = [paragraph('b0', 0, 'The parser reads the page and keeps the order of the lines.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(0, [
+        { role: 'paragraph', text: 'The parser reads the page and' },
+        { role: 'paragraph', text: 'keeps the order of the lines.' },
+      ]),
+      new Set(),
+    );
+    expect(result).toEqual({ ok: false, reason: 'reading breaks paragraphs mid-sentence' });
+  });
+
   it('keeps bold, monospace and links of the heuristic words', () => {
     const page = input(0, ['Call parse() as described in the manual.']);
     const heuristic: Block[] = [
