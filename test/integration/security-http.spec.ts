@@ -457,6 +457,25 @@ describe('rate limits over HTTP (api role, small limits)', () => {
     expect(refused.headers['retry-after']).toBe('30');
   });
 
+  it('holds the active-jobs cap against a burst of parallel uploads', async () => {
+    const token = await tokenFor();
+    const statuses = await Promise.all(
+      Array.from({ length: 6 }, async (_, index) => {
+        const response = await t.http
+          .post('/api/v1/upload')
+          .set('Authorization', token)
+          .attach('file', smallPdf, `burst-${index}.pdf`);
+        return response.status;
+      }),
+    );
+    const accepted = statuses.filter((status) => status === 202).length;
+    expect(statuses.filter((status) => status !== 202 && status !== 429)).toEqual([]);
+    expect(accepted).toBeGreaterThanOrEqual(1);
+    expect(accepted).toBeLessThanOrEqual(2);
+    const list = await t.http.get('/api/v1/jobs').set('Authorization', token).expect(200);
+    expect((list.body as { total: number }).total).toBe(accepted);
+  });
+
   it('limits uploads per user per hour: 429 UPLOAD_LIMIT', async () => {
     const token = await tokenFor();
     const statuses: number[] = [];

@@ -3,6 +3,11 @@ import { RequestAuthenticator, type AuthenticatableRequest } from '../../auth/re
 import { SECURITY_SETTINGS, type SecuritySettings } from '../../auth/security-settings';
 import { isUploadRequest, type RoutedRequest } from './request-kind';
 import { tooManyRequests, type HeaderSink } from './too-many-requests';
+import { UploadSlots } from './upload-slots';
+
+interface ClosableResponse extends HeaderSink {
+  once(event: 'close', listener: () => void): unknown;
+}
 
 /** Counts a user's conversions that are not finished (not COMPLETED/FAILED/CANCELLED, not deleted). */
 export interface ActiveJobsCounter {
@@ -16,7 +21,9 @@ export const ACTIVE_JOBS_RETRY_AFTER_S = 30;
 
 /**
  * Caps the conversions one user may have running at once: an upload beyond MAX_ACTIVE_JOBS_PER_USER is answered
- * 429 ACTIVE_JOBS_LIMIT with Retry-After. A soft cap: two uploads racing at the limit may both pass.
+ * 429 ACTIVE_JOBS_LIMIT with Retry-After. Uploads still under way count too (UploadSlots), so a burst of parallel
+ * uploads cannot slip past the cap before their job rows exist; the price is that an upload overlapping one whose
+ * row was just written may be refused one job early.
  */
 @Injectable()
 export class ActiveJobsGuard implements CanActivate {
@@ -24,6 +31,7 @@ export class ActiveJobsGuard implements CanActivate {
     private readonly authenticator: RequestAuthenticator,
     @Inject(SECURITY_SETTINGS) private readonly settings: SecuritySettings,
     @Inject(ACTIVE_JOBS_COUNTER) private readonly counter: ActiveJobsCounter,
+    private readonly slots: UploadSlots,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -34,12 +42,24 @@ export class ActiveJobsGuard implements CanActivate {
     const user = await this.authenticator.tryAuthenticate(request);
     if (!user) return true; // the AuthGuard answers 401 for this request
     const cap = this.settings.rateLimit.maxActiveJobsPerUser;
-    const active = await this.counter.countActiveByUser(user.id);
-    if (active < cap) return true;
+    const slot = await this.slots.take(user.id);
+    const response = http.getResponse<ClosableResponse>();
+    let busy: number;
+    try {
+      busy = (await this.counter.countActiveByUser(user.id)) + (slot ? slot.inFlight - 1 : 0);
+    } catch (err) {
+      slot?.release();
+      throw err;
+    }
+    if (busy < cap) {
+      if (slot) response.once('close', slot.release);
+      return true;
+    }
+    slot?.release();
     throw tooManyRequests(
-      http.getResponse<HeaderSink>(),
+      response,
       'ACTIVE_JOBS_LIMIT',
-      `You already have ${active} conversions in progress (at most ${cap}); upload again when one has finished.`,
+      `You already have ${busy} conversions in progress or starting (at most ${cap}); upload again when one has finished.`,
       ACTIVE_JOBS_RETRY_AFTER_S,
     );
   }

@@ -17,8 +17,10 @@ import { IdempotencyService } from './idempotency.service';
 import { isUploadRequest, type RoutedRequest } from './request-kind';
 import { UPLOADS_THROTTLER, UserThrottlerGuard } from './rate-limit.guard';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
+import { RATE_LIMIT_REDIS } from './security.tokens';
+import { UploadSlots } from './upload-slots';
 
-export const RATE_LIMIT_REDIS = Symbol('RATE_LIMIT_REDIS');
+export { RATE_LIMIT_REDIS };
 
 const MINUTE_MS = 60_000;
 const HOUR_MS = 3_600_000;
@@ -103,6 +105,12 @@ export class SecurityModule {
       ],
       providers: [
         { provide: ACTIVE_JOBS_COUNTER, useExisting: options.activeJobsCounter },
+        {
+          provide: UploadSlots,
+          useFactory: (settings: SecuritySettings, redis: Redis) =>
+            new UploadSlots(redis, settings.rateLimit.keyPrefix),
+          inject: [SECURITY_SETTINGS, RATE_LIMIT_REDIS],
+        },
         {
           provide: UploadIdempotencyRepository,
           useFactory: (pool: Pool) => new UploadIdempotencyRepository(pool, IDEMPOTENCY_TIMINGS),
