@@ -2,7 +2,7 @@
  * Raster images: re-reads only the pages that show a wanted image, takes pdf.js's decoded pixels and encodes
  * them once per distinct picture (PNG, or JPEG for large ones) into the asset store.
  */
-import sharp from 'sharp';
+import type { Sharp, SharpOptions } from 'sharp';
 import { throwIfAborted } from '../errors';
 import type { AssetRef } from '../model/content';
 import type { LayoutArtifact } from '../model/layout';
@@ -44,9 +44,21 @@ function rawPixels(img: PdfjsImage): { data: Buffer; channels: 1 | 3 | 4 } | nul
   return null;
 }
 
+type SharpFactory = (input: Buffer, options: SharpOptions) => Sharp;
+let sharpLoaded: Promise<SharpFactory> | undefined;
+
+/** sharp (libvips) loads only for books that have pictures: it costs a few hundred ms at start-up. */
+function loadSharp(): Promise<SharpFactory> {
+  sharpLoaded ??= import('sharp').then(
+    (m) => (m as unknown as { default: SharpFactory }).default ?? (m as unknown as SharpFactory),
+  );
+  return sharpLoaded;
+}
+
 async function encode(img: PdfjsImage): Promise<{ bytes: Buffer; mediaType: AssetRef['mediaType'] } | null> {
   const px = rawPixels(img);
   if (!px) return null;
+  const sharp = await loadSharp();
   const input = sharp(px.data, { raw: { width: img.width, height: img.height, channels: px.channels } });
   if (img.width * img.height > JPEG_ABOVE_PIXELS && px.channels !== 1) {
     const bytes = await input.flatten({ background: '#ffffff' }).jpeg({ quality: 85 }).toBuffer();
@@ -69,9 +81,14 @@ export async function extractImages(
   const assets = new Map<string, AssetRef>();
   if (wanted.size === 0) return assets;
   const pages = layout.pages.filter((p) => p.images.some((im) => wanted.has(im.name)));
+  // File names follow the order of first appearance (page, then drawing order): the same PDF always gives
+  // the same EPUB, however the work was scheduled.
+  const fileIndex = new Map<string, number>();
+  for (const p of pages)
+    for (const im of p.images)
+      if (wanted.has(im.name) && !fileIndex.has(im.name)) fileIndex.set(im.name, fileIndex.size + 1);
   const { pdfjs, doc } = await openPdf(pdf);
   try {
-    let counter = 0;
     for (const page of pages) {
       throwIfAborted(ctx.signal);
       const pending: Promise<void>[] = [];
@@ -89,7 +106,8 @@ export async function extractImages(
                   assets.delete(name);
                   return;
                 }
-                const file = `img-${String(++counter).padStart(4, '0')}.${enc.mediaType === 'image/png' ? 'png' : 'jpg'}`;
+                const n = fileIndex.get(name) ?? fileIndex.size + 1;
+                const file = `img-${String(n).padStart(4, '0')}.${enc.mediaType === 'image/png' ? 'png' : 'jpg'}`;
                 await ctx.assets.put(file, enc.bytes);
                 assets.set(name, {
                   name: file,

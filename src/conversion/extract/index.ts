@@ -243,7 +243,9 @@ export const extractContent: ExtractContent = async (pdf, layout, ctx) => {
 
   const words = blocks.reduce((a, b) => a + countWords(b), 0);
   const emptyPages = layout.pages.filter((p) => !p.lines.some((l) => !l.artifact)).map((p) => p.index);
-  const assets = [...new Map([...assetsByName.values()].map((a) => [a.name, a])).values()];
+  const assets = [...new Map([...assetsByName.values()].map((a) => [a.name, a])).values()].sort((a, b) =>
+    a.name.localeCompare(b.name),
+  );
   ctx.onProgress?.(1);
   const result: ContentArtifact = {
     version: 1,

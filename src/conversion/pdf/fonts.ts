@@ -6,8 +6,8 @@ import type { PdfjsFont } from './pdfjs';
 const MONO_RE =
   /mono|courier|cmtt|typewriter|consol|menlo|inconsolata|sfmono|lmmono|txtt|code|fixed|lucidatypewriter|andale|sourcecodepro|dejavusansm|liberationm|ocr-?[ab]/i;
 const BOLD_RE =
-  /bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|cmbx|cmb\d|cmssbx|[-,_](bd|b)$/i;
-const ITALIC_RE = /italic|oblique|cmti|cmsl|cmmi|cmssi|slanted|[-,_](it|i|obl)$|kursiv/i;
+  /bold|black|heavy|semibold|demibold|demi\b|extrabold|ultrabold|cmbx|cmb\d|cmssbx|[-,_](bd|b)$|[-_]medi(?:um)?(?:ital)?$|[-_]medi(?=ital)/i;
+const ITALIC_RE = /(?<!g)ital|oblique|obli$|cmti|cmsl|cmmi|cmssi|slant|[-,_](it|i|obl)$|kursiv/i;
 
 /** Removes the subset tag ("ABCDEF+CMR10" → "CMR10"). */
 export function stripSubset(name: string): string {
