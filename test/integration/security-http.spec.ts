@@ -84,6 +84,7 @@ describe('security over HTTP (AUTH_MODE=supabase)', () => {
         RATE_LIMIT_UPLOADS_PER_HOUR: '1000',
         MAX_ACTIVE_JOBS_PER_USER: '100',
         MAX_UPLOAD_MB: '2',
+        WORKER_CONCURRENCY: '4',
       },
     });
     smallPdf = Buffer.from(await manyPagesPdf(2));
@@ -361,7 +362,9 @@ describe('security over HTTP (AUTH_MODE=supabase)', () => {
           const before = Date.now();
           const job = await waitForTerminal(mallory, jobId, 120_000);
           slowestPollMs = Math.max(slowestPollMs, Date.now() - before);
-          outcomes[name] = job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.error_code}`;
+          const tookMs = Date.parse(job.updated_at) - Date.parse(job.created_at);
+          outcomes[name] =
+            `${job.status === 'COMPLETED' ? 'COMPLETED' : `${job.status} ${job.error_code}`} (${tookMs} ms)`;
           if (job.status !== 'COMPLETED') {
             expect(job.error_code).toMatch(/^[A-Z_]+$/);
             expect(job.error_message ?? '').not.toMatch(LEAK);
