@@ -6,4 +6,6 @@ module.exports = {
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testTimeout: 60000,
+  // A suite that leaves a handle open (a pdf.js worker, a socket) must never hang CI: exit once all results are in.
+  forceExit: true,
 };
