@@ -102,8 +102,7 @@ function uniquePosition(
 export function readingOrder(ref: Reference, epubWords: readonly string[]): Measure | null {
   const seen = new Map<string, number>();
   const keys: string[][] = [];
-  for (const line of ref.bodyLines) {
-    const words = wordsOf(line);
+  for (const words of ref.bodyLineWords) {
     if (words.length < GRAM) continue;
     const key = words.slice(0, GRAM);
     const joined = key.join(' ');

@@ -5,6 +5,8 @@ import { normalizeText, wordsOf } from '../structure/text';
 export interface Reference {
   /** Body lines in reading order, line-end hyphenation joined like a good converter would. */
   bodyLines: string[];
+  /** Normalised words of each body line (same order as bodyLines). */
+  bodyLineWords: string[][];
   bodyWords: string[];
   /** Masked texts (digits → #) of the lines the layout marked as running headers/footers/page numbers. */
   runningMasks: Set<string>;
@@ -60,9 +62,11 @@ export function buildReference(layout: LayoutArtifact): Reference {
   }
   runningMasks.delete('');
   const bodyLines = dehyphenate(body);
+  const bodyLineWords = bodyLines.map(wordsOf);
   return {
     bodyLines,
-    bodyWords: bodyLines.flatMap(wordsOf),
+    bodyLineWords,
+    bodyWords: bodyLineWords.flat(),
     runningMasks,
     images: images.size,
     monoChars,
