@@ -274,10 +274,19 @@ describe('security over HTTP (AUTH_MODE=supabase)', () => {
     );
     expect(declared.status).toBe(413);
     expect(declared.sentBytes).toBeLessThan(total / 4);
-    for (const outcome of [declared, chunked]) {
-      expect({ status: outcome.status, body: JSON.parse(outcome.body) as unknown }).toMatchObject({
+    expect({ status: declared.status, body: JSON.parse(declared.body) as unknown }).toMatchObject({
+      status: 413,
+      body: { code: 'FILE_TOO_LARGE' },
+    });
+    // Today 413 after draining; once uploads without a length are refused (requested), 411 before the body.
+    const chunkedBody = JSON.parse(chunked.body) as { code: string };
+    if (chunked.status === 411) {
+      expect(chunkedBody.code).toBe('LENGTH_REQUIRED');
+      expect(chunked.sentBytes).toBeLessThan(total / 4);
+    } else {
+      expect({ status: chunked.status, code: chunkedBody.code }).toEqual({
         status: 413,
-        body: { code: 'FILE_TOO_LARGE' },
+        code: 'FILE_TOO_LARGE',
       });
     }
     const list = await t.http.get('/api/v1/jobs').set('Authorization', dave.auth).expect(200);
