@@ -11,6 +11,8 @@ import type { Logger } from 'pino';
 import { PIPELINE, type Stage } from '../common/enums';
 import { ROOT_LOGGER } from '../common/logging/logging.module';
 import { AppConfig } from '../config';
+import { storagePaths } from '../storage/storage-paths';
+import { StorageService } from '../storage/storage.service';
 import { CancellationBus, createRetryPolicy, type RetryPolicy } from './failure';
 import { queueNameOf, stageJobId, type StageJobData } from './pipeline.constants';
 
@@ -38,6 +40,7 @@ export class PipelineDispatcher {
   constructor(
     private readonly moduleRef: ModuleRef,
     private readonly cancellation: CancellationBus,
+    private readonly storage: StorageService,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
     config: AppConfig,
   ) {
@@ -87,12 +90,17 @@ export class PipelineDispatcher {
     return states;
   }
 
-  /** Removes the job's waiting or delayed stage jobs; a running one is told to stop through every worker. */
+  /**
+   * Removes the job's waiting or delayed stage jobs and, when none runs, the artifacts of its finished stages;
+   * a running one is told to stop through every worker (and cleans up itself).
+   */
   async removePending(jobId: string): Promise<RemovalResult> {
     const result: RemovalResult = { removed: [], active: false };
+    let userId: string | undefined;
     for (const stage of PIPELINE) {
       const job = await this.queue(stage).getJob(stageJobId(jobId, stage));
       if (!job) continue;
+      userId = (job.data as StageJobData).userId;
       const state = await job.getState();
       if (state === 'active') result.active = true;
       else if (
@@ -109,7 +117,19 @@ export class PipelineDispatcher {
       }
     }
     if (result.active) await this.broadcastCancel(jobId);
+    else if (userId) await this.removeArtifacts({ userId, jobId });
     return result;
+  }
+
+  private async removeArtifacts(ref: { userId: string; jobId: string }): Promise<void> {
+    for (const prefix of [
+      storagePaths.workPrefix(ref),
+      storagePaths.output(ref).replace(/output\.epub$/, ''),
+    ]) {
+      await this.storage
+        .removePrefix(prefix)
+        .catch((err: unknown) => this.logger.warn({ err, job_id: ref.jobId }, 'could not remove files'));
+    }
   }
 
   /** Best effort: a worker that misses it still sees deleted_at within a few seconds. */

@@ -278,12 +278,16 @@ export class StageExecutor {
       await this.recordRetry(stage, job, failure, triesMade, attempt.attempts, log, error);
       throw err;
     }
-    const failed = await this.state.fail(job.id, failure.code, failure.userMessage);
+    // Files first, then the status: a client that sees FAILED never finds leftovers. Not if the job already
+    // ended otherwise (e.g. another run of this stage completed it after a Redis data loss).
+    const latest = await this.repository.findById(job.id);
+    if (latest && !isTerminal(latest.status))
+      await this.removeFiles({ userId: job.user_id, jobId: job.id }, log, true);
+    await this.state.fail(job.id, failure.code, failure.userMessage);
     log.error({ err: error, code: failure.code, kind: failure.kind, tries: triesMade }, 'stage failed');
     await this.errorLog
       .append({ job_id: job.id, stage, code: failure.code, message: error.message, stack: error.stack })
       .catch((logErr: unknown) => log.error({ err: logErr }, 'could not write the pipeline error log'));
-    if (failed) await this.removeFiles({ userId: job.user_id, jobId: job.id }, log, true);
     throw new UnrecoverableError(`${failure.code}: ${failure.userMessage}`);
   }
 

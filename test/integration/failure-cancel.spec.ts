@@ -12,6 +12,7 @@ import { LOCAL_USER_ID } from '../../src/auth/auth-user';
 import { isTerminal, JobStatus } from '../../src/common/enums';
 import { TEST_EXECUTOR_ENV } from '../../src/conversion/runner';
 import { TEST_FAULTS_ENV, type FaultPlan } from '../../src/conversion/runner/fault-executor';
+import { ConversionJobsRepository } from '../../src/database/conversion-jobs.repository';
 import type { JobRecord } from '../../src/database/job-record';
 import { JobStateService } from '../../src/jobs/job-state.service';
 import { PipelineDispatcher } from '../../src/pipeline/pipeline-dispatcher.service';
@@ -28,28 +29,45 @@ function injectFaults(plan: FaultPlan): void {
   process.env[TEST_FAULTS_ENV] = JSON.stringify(plan);
 }
 
-async function filesLeft(t: TestApp, jobId: string): Promise<{ work: string[]; output: boolean }> {
+/** The job's files once its clean-up (which follows the terminal status write) had up to 3 s to run. */
+async function filesLeft(
+  t: TestApp,
+  jobId: string,
+  withOutput = false,
+): Promise<{ work: string[]; output: boolean }> {
   const storage = new LocalStorage(t.storageDir);
   const ref = { userId: LOCAL_USER_ID, jobId };
-  return {
-    work: await storage.list(storagePaths.workPrefix(ref)),
-    output: await storage.exists(storagePaths.output(ref)),
-  };
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const work = await storage.list(storagePaths.workPrefix(ref));
+    const output = await storage.exists(storagePaths.output(ref));
+    if ((work.length === 0 && output === withOutput) || Date.now() > deadline) return { work, output };
+    await sleep(100);
+  }
 }
 
 function tempDirsOf(jobId: string): string[] {
   return readdirSync(tmpdir()).filter((name) => name.startsWith(`pdf2epub-${jobId}-`));
 }
 
-/** Resolves when the job's row first satisfies `predicate` (as committed in this process). */
+/** Resolves when the job's row satisfies `predicate`: now (read after subscribing, so no change is missed) or later. */
 function whenRow(t: TestApp, jobId: string, predicate: (row: JobRecord) => boolean): Promise<JobRecord> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const stop = t.app.get(JobStateService).onChange((row) => {
       if (row.id === jobId && predicate(row)) {
         stop();
         resolve(row);
       }
     });
+    t.app
+      .get(ConversionJobsRepository)
+      .findById(jobId)
+      .then((row) => {
+        if (row && predicate(row)) {
+          stop();
+          resolve(row);
+        }
+      }, reject);
   });
 }
 
@@ -76,7 +94,7 @@ describe('cancellation', () => {
   beforeEach(() => injectFaults({}));
 
   it('cancels a queued job at once (its stage job removed) and a running one at its next checkpoint', async () => {
-    injectFaults({ analyze_layout: { kind: 'slow', ms: 30_000, then: 'succeed' } });
+    injectFaults({ analyze_layout: { kind: 'slow', ms: 30_000, then: 'engine' } });
     const running = (await t.upload(await smallPdf(1), 'running.pdf')).body.job_id as string;
     await whenRow(t, running, (row) => row.status === JobStatus.ANALYZING);
     const queued = (await t.upload(await smallPdf(1), 'queued.pdf')).body.job_id as string;
@@ -101,7 +119,7 @@ describe('cancellation', () => {
     const again = await t.http.delete(`/api/v1/jobs/${running}`);
     expect([200, 202]).toContain(again.status);
     expect((await t.getJob(running)).status).toBe(JobStatus.CANCELLED);
-  }, 60_000);
+  }, 120_000);
 
   itWithCorpus(
     'cancels mid-extract on a big book: CANCELLED within seconds, no EPUB, no artifacts, no temp dir',
@@ -141,7 +159,7 @@ describe('cancellation', () => {
       const terminalWrites = recorder.changes.filter((row) => row.id === jobId && isTerminal(row.status));
       expect(terminalWrites.map((row) => row.status)).toEqual([job.status]);
       expect([JobStatus.COMPLETED, JobStatus.CANCELLED]).toContain(job.status);
-      const files = await filesLeft(t, jobId);
+      const files = await filesLeft(t, jobId, job.status === JobStatus.COMPLETED);
       expect(files).toEqual({ work: [], output: job.status === JobStatus.COMPLETED });
       outcomes.push(job.status);
     }
@@ -202,12 +220,12 @@ describe('reaper', () => {
     expect(actions.filter((action) => action.jobId === row.id)).toEqual([
       { jobId: row.id, action: 'redispatched', stage: 'analyze_layout' },
     ]);
-    const job = await t.waitForTerminal(row.id, 60_000);
+    const job = await t.waitForTerminal(row.id, 150_000);
     expect(job.status).toBe(JobStatus.COMPLETED);
     const stored = (await pool.query('SELECT stage_metadata FROM conversion_jobs WHERE id = $1', [row.id]))
       .rows[0];
     expect(stored.stage_metadata.reaper_dispatches).toBe(1);
-  }, 90_000);
+  }, 180_000);
 
   it('cancels a deleted orphan, and fails a row stuck past the hard timeout + grace with TIMEOUT', async () => {
     const deleted = await orphanRow(true);

@@ -19,7 +19,7 @@ import { USER_MESSAGES } from '../../src/pipeline/failure';
 import { LocalStorage } from '../../src/storage/local-storage';
 import { storagePaths } from '../../src/storage/storage-paths';
 import { CORPUS_DIR, createTestApp, type TestApp } from '../helpers/test-app';
-import { smallPdf } from './failure-helpers';
+import { sleep, smallPdf } from './failure-helpers';
 
 const FAULT_EXECUTOR = join(__dirname, '../../src/conversion/runner/fault-executor.ts');
 const HOSTILE_DIR = join(CORPUS_DIR, 'hostile');
@@ -44,17 +44,23 @@ function injectFaults(plan: FaultPlan): void {
   process.env[TEST_FAULTS_ENV] = JSON.stringify(plan);
 }
 
+/** The job's files once its clean-up (which follows the terminal status write) had up to 3 s to run. */
 async function filesLeft(
   t: TestApp,
   jobId: string,
 ): Promise<{ work: string[]; output: boolean; input: boolean }> {
   const storage = new LocalStorage(t.storageDir);
   const ref = { userId: LOCAL_USER_ID, jobId };
-  return {
-    work: await storage.list(storagePaths.workPrefix(ref)),
-    output: await storage.exists(storagePaths.output(ref)),
-    input: await storage.exists(storagePaths.input(ref)),
-  };
+  const deadline = Date.now() + 3000;
+  for (;;) {
+    const files = {
+      work: await storage.list(storagePaths.workPrefix(ref)),
+      output: await storage.exists(storagePaths.output(ref)),
+      input: await storage.exists(storagePaths.input(ref)),
+    };
+    if ((files.work.length === 0 && !files.output) || Date.now() > deadline) return files;
+    await sleep(100);
+  }
 }
 
 /** Stage starts (a new stage_started_at) among a job's recorded changes, as stage names in order. */
@@ -118,7 +124,7 @@ describe('failures and retries', () => {
             expect(response.body).toEqual({ detail: expect.any(String), code: expect.any(String) });
             return { file, outcome: 'REFUSED', seconds: 0, job: undefined };
           }
-          const job = await t.waitForTerminal(response.body.job_id as string, 90_000, 100);
+          const job = await t.waitForTerminal(response.body.job_id as string, 240_000, 100);
           // Time the failing stage took (files queue behind each other: two run at a time).
           const stageStart = job.stage_metadata.stage_started_at ?? job.created_at;
           const seconds = (Date.parse(job.updated_at) - Date.parse(stageStart)) / 1000;
@@ -145,13 +151,14 @@ describe('failures and retries', () => {
       }
       const failedSeconds = outcomes.filter((o) => o.job?.status === JobStatus.FAILED).map((o) => o.seconds);
       expect(Math.max(...failedSeconds)).toBeLessThan(20);
-      expect(elapsedS).toBeLessThan(150);
+      // Two of them are readable and convert in full; on a busy machine that takes a while.
+      expect(elapsedS).toBeLessThan(270);
 
       // The same worker still converts a good file afterwards.
       const ok = await t.waitForTerminal(await uploadOk(t, await smallPdf(2), 'after-hostile.pdf'), 60_000);
       expect(ok.status).toBe(JobStatus.COMPLETED);
     },
-    180_000,
+    330_000,
   );
 
   it('retries a transient failure of one stage from the stored artifacts, records it, then completes', async () => {

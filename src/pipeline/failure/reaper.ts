@@ -9,8 +9,9 @@
  * - idle past the hard timeout + grace → FAILED `TIMEOUT`;
  * - otherwise its stage job is missing (the API died between committing the row and enqueueing, or Redis lost
  *   its data): the stage it was at is dispatched again, at most `maxDispatches` times, then FAILED
- *   `WORKER_LOST`. Stages are idempotent (inputs from the previous stage's stored artifact), so re-running one
- *   is safe.
+ *   `WORKER_LOST` — at once when no stage of it can be running (UPLOADED, or between two stages), else only
+ *   once idle past the hard timeout (a worker may still be running that stage). Stages are idempotent (inputs
+ *   from the previous stage's stored artifact), so re-running one is safe.
  */
 import type { Pool } from 'pg';
 import { isTerminal, JobStatus, nextStage, PIPELINE, Stage } from '../../common/enums';
@@ -99,6 +100,12 @@ export function stageToResume(job: JobRecord): Stage {
   return finished ? (nextStage(current) ?? current) : current;
 }
 
+/** The row's current stage started and did not record its duration: it may be running right now. */
+function isMidStage(job: JobRecord): boolean {
+  const current = job.stage_metadata.current_stage;
+  return job.status !== JobStatus.UPLOADED && typeof current === 'string' && stageToResume(job) === current;
+}
+
 function dispatchCount(job: JobRecord): number {
   const count = job.stage_metadata.reaper_dispatches;
   return typeof count === 'number' ? count : 0;
@@ -141,6 +148,9 @@ export class Reaper {
       const failed = await this.finish(job, () => this.jobs.fail(job.id, 'TIMEOUT', REAPER_TIMEOUT_MESSAGE));
       return failed ? { action: 'timed-out' } : undefined;
     }
+    // A stage that started and has not finished may still be running in a worker whose queue entry was lost
+    // (Redis data loss): the runner ends every stage by the hard timeout, so only then is it surely dead.
+    if (isMidStage(job) && idleMs <= this.settings.hardTimeoutMs) return undefined;
     if (dispatchCount(job) >= this.settings.maxDispatches) {
       const lost = await this.finish(job, () =>
         this.jobs.fail(job.id, 'WORKER_LOST', USER_MESSAGES.WORKER_LOST),
