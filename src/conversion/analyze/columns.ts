@@ -75,7 +75,8 @@ function findGutter(lines: Line[]): Gutter | null {
   if (overlap < 0.3 * Math.min(lb.h, rb.h)) return null;
   // Both sides must look like text columns: a real column has lines of similar width filling it.
   const wide = (set: Line[], colW: number) => set.filter((l) => l.box.w > 0.5 * colW).length;
-  if (wide(left, mid - minX) < 0.3 * left.length || wide(right, maxX - mid) < 0.3 * right.length) return null;
+  const enough = (set: Line[]) => Math.max(MIN_LINES_PER_COLUMN, 0.15 * set.length);
+  if (wide(left, mid - minX) < enough(left) || wide(right, maxX - mid) < enough(right)) return null;
   return best;
 }
 
