@@ -9,6 +9,7 @@ import type { Cache } from 'cache-manager';
 import type { Logger } from 'pino';
 import { AppConfig } from '../config';
 import { ROOT_LOGGER } from '../common/logging/logging.module';
+import { JOB_CACHE_STORE, type LateClosingKeyv } from './cache-store.module';
 import { ConversionJobsRepository } from '../database/conversion-jobs.repository';
 import type { JobRecord } from '../database/job-record';
 
@@ -28,6 +29,7 @@ export class JobStatusCache implements OnModuleDestroy {
     @Inject(CACHE_MANAGER) private readonly cache: Cache,
     private readonly repository: ConversionJobsRepository,
     @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(JOB_CACHE_STORE) private readonly store: LateClosingKeyv,
     config: AppConfig,
   ) {
     this.ttlMs = config.get('JOB_STATUS_CACHE_TTL_S') * 1000;
@@ -75,6 +77,7 @@ export class JobStatusCache implements OnModuleDestroy {
   }
 
   private async read(jobId: string): Promise<JobRecord | undefined> {
+    if (this.store.closed) return undefined;
     try {
       return (await this.cache.get<JobRecord>(jobStatusKey(jobId))) ?? undefined;
     } catch (err) {
@@ -84,6 +87,7 @@ export class JobStatusCache implements OnModuleDestroy {
   }
 
   private async write(record: JobRecord): Promise<void> {
+    if (this.store.closed) return;
     try {
       await this.cache.set(jobStatusKey(record.id), record, this.ttlMs);
     } catch (err) {
@@ -97,6 +101,7 @@ export class JobStatusCache implements OnModuleDestroy {
   }
 
   private async remove(jobId: string): Promise<void> {
+    if (this.store.closed) return;
     try {
       await this.cache.del(jobStatusKey(jobId));
     } catch (err) {

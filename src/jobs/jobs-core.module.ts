@@ -1,7 +1,7 @@
 import { CacheModule } from '@nestjs/cache-manager';
 import { Global, Module } from '@nestjs/common';
-import { createKeyv } from '@keyv/redis';
 import { AppConfig } from '../config';
+import { CacheStoreModule, JOB_CACHE_STORE, type LateClosingKeyv } from './cache-store.module';
 import { JobStateService } from './job-state.service';
 import { JobStatusCache } from './job-status-cache.service';
 
@@ -9,15 +9,18 @@ import { JobStatusCache } from './job-status-cache.service';
 @Global()
 @Module({
   imports: [
+    CacheStoreModule,
     CacheModule.registerAsync({
-      useFactory: (config: AppConfig) => ({
-        stores: [createKeyv(config.get('REDIS_URL'))],
+      imports: [CacheStoreModule],
+      useFactory: (config: AppConfig, store: LateClosingKeyv) => ({
+        stores: [store],
         ttl: config.get('JOB_STATUS_CACHE_TTL_S') * 1000,
       }),
-      inject: [AppConfig],
+      inject: [AppConfig, JOB_CACHE_STORE],
     }),
   ],
   providers: [JobStatusCache, JobStateService],
+  // CacheStoreModule also here, so JobStatusCache can see when the store has closed.
   exports: [JobStatusCache, JobStateService],
 })
 export class JobsCoreModule {}
