@@ -33,6 +33,12 @@ import { words } from './words';
 
 /** How many blocks before a page are searched for a paragraph continued onto it (footnotes come between). */
 const PREVIOUS_BLOCKS = 6;
+/** enhanceContent runs on the worker's main thread: let timers and lock renewals run between pieces of work. */
+const YIELD_EVERY_PAGES = 20;
+
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 export interface AiLogger {
   warn(message: string): unknown;
@@ -125,7 +131,7 @@ class EnhanceRun {
       if (t)
         this.report.tiers[tier as keyof typeof tiers] = { provider: t.provider, model: t.model, why: t.why };
     }
-    const jobs = this.planPages(tiers);
+    const jobs = await this.planPages(tiers);
     try {
       const uncached = await this.useCache(jobs);
       const { leaders, followers } = groupByTemplate(uncached);
@@ -140,10 +146,11 @@ class EnhanceRun {
     return { content: this.rebuildContent(jobs), report: this.report };
   }
 
-  private planPages(tiers: ReturnType<typeof resolveTiers>): PageJob[] {
+  private async planPages(tiers: ReturnType<typeof resolveTiers>): Promise<PageJob[]> {
     const byPage = groupByPage(this.content.blocks);
     const jobs: PageJob[] = [];
     for (const page of this.layout.pages) {
+      if (page.index % YIELD_EVERY_PAGES === 0) await yieldToEventLoop();
       const heuristic = byPage.get(page.index) ?? [];
       const input = buildPageInput(this.layout, page, heuristic);
       const route = routePage(page, tiers, input.lines.length > 0);
@@ -368,6 +375,7 @@ class EnhanceRun {
     const parsed = answerSchema.safeParse(answer);
     if (!parsed.success) return this.keep(batch, 'answer failed schema validation');
     for (const job of batch) {
+      await yieldToEventLoop();
       const reading =
         parsed.data.pages.find((p) => p.page === job.input.page) ??
         (batch.length === 1 && parsed.data.pages.length === 1 ? parsed.data.pages[0] : undefined);
@@ -481,29 +489,28 @@ export function makeBatches(jobs: PageJob[], config: AiConfig): PageJob[][] {
   return batches;
 }
 
+/** The blocks with each enhanced page's blocks in place of its heuristic ones (pages that had none: in page order). */
 function spliceReplacements(blocks: Block[], replaced: Map<number, Block[]>): Block[] {
   const out: Block[] = [];
+  const pending = [...replaced.keys()].sort((a, b) => a - b);
+  let next = 0;
   const emitted = new Set<number>();
-  const emitUpTo = (page: number) => {
-    for (const [p, repl] of [...replaced].sort((a, b) => a[0] - b[0])) {
-      if (p < page && !emitted.has(p)) {
-        out.push(...repl);
-        emitted.add(p);
-      }
+  const emitBefore = (page: number) => {
+    for (; next < pending.length && pending[next] < page; next++) {
+      if (!emitted.has(pending[next])) out.push(...(replaced.get(pending[next]) ?? []));
+      emitted.add(pending[next]);
     }
   };
   for (const block of blocks) {
+    emitBefore(block.page);
     const repl = replaced.get(block.page);
-    if (!repl) {
-      emitUpTo(block.page);
-      out.push(block);
-    } else if (!emitted.has(block.page)) {
-      emitUpTo(block.page);
+    if (!repl) out.push(block);
+    else if (!emitted.has(block.page)) {
       out.push(...repl);
       emitted.add(block.page);
     }
   }
-  emitUpTo(Infinity);
+  emitBefore(Infinity);
   return out;
 }
 
