@@ -18,31 +18,50 @@ import { readMetadata } from './metadata';
 import { readOutline } from './outline';
 import { markRunningText } from './running-headers';
 
-/** Turns parsed pages into the layout artifact (no pdf.js needed: tests and tools can call it directly). */
-export function layoutFromRawPages(raw: RawPage[]): Omit<LayoutArtifact, 'outline' | 'metadata'> {
-  const fonts: Record<string, FontInfo> = {};
-  for (const p of raw) for (const f of p.fonts) fonts[f.id] ??= f;
-  const pages: PageLayout[] = raw.map((p) => {
-    const rows = buildFragments(p.spans, { fonts, links: p.links });
-    const ordered = orderPage(rows);
-    return {
-      index: p.index,
-      width: p.width,
-      height: p.height,
-      lines: ordered.lines,
-      columns: ordered.columns,
-      images: p.images.map((im) => ({
-        name: im.name,
-        box: { x: im.x, y: im.y, w: im.w, h: im.h },
-        width: im.width,
-        height: im.height,
-      })),
-      links: p.links.map((l) => linkRef(l, raw)),
-      complexity: { complex: false, reasons: [] },
-      figureRegions: figureRegions(p),
-    };
-  });
+/** One parsed page → its layout (lines in reading order, images, links); fonts must hold the page's fonts. */
+export function pageLayoutFromRaw(
+  p: RawPage,
+  fonts: Record<string, FontInfo>,
+  raw: RawPage[] | null,
+): PageLayout {
+  for (const f of p.fonts) fonts[f.id] ??= f;
+  const rows = buildFragments(p.spans, { fonts, links: p.links });
+  const ordered = orderPage(rows);
+  return {
+    index: p.index,
+    width: p.width,
+    height: p.height,
+    lines: ordered.lines,
+    columns: ordered.columns,
+    images: p.images.map((im) => ({
+      name: im.name,
+      box: { x: im.x, y: im.y, w: im.w, h: im.h },
+      width: im.width,
+      height: im.height,
+    })),
+    links: p.links.map((l) => linkRef(l, raw)),
+    complexity: { complex: false, reasons: [] },
+    figureRegions: figureRegions(p),
+  };
+}
+
+/** Document-wide passes once every page is laid out: running text, complexity, font statistics. */
+export function finishLayout(
+  pages: PageLayout[],
+  raw: RawPage[],
+  fonts: Record<string, FontInfo>,
+): Omit<LayoutArtifact, 'outline' | 'metadata'> {
+  // Internal link targets need the target page's transform, known only now.
+  for (const page of pages) {
+    for (const l of page.links) {
+      const t = l.destPage !== undefined ? raw[l.destPage]?.transform : undefined;
+      const u = (l as LinkRef & { destUser?: [number, number] }).destUser;
+      if (t && u) l.destY = Math.max(0, t[1] * u[0] + t[3] * u[1] + t[5]);
+      delete (l as LinkRef & { destUser?: [number, number] }).destUser;
+    }
+  }
   const runningPatterns = markRunningText(pages.map((p) => ({ height: p.height, lines: p.lines })));
+  for (const p of pages) roundPage(p);
   pages.forEach((page, i) => {
     page.complexity = classifyPage(
       raw[i],
@@ -60,16 +79,49 @@ export function layoutFromRawPages(raw: RawPage[]): Omit<LayoutArtifact, 'outlin
   return { version: 1, pageCount: raw.length, pages, fonts, fontStats, runningPatterns };
 }
 
-function linkRef(l: RawPage['links'][number], raw: RawPage[]): LinkRef {
+/** Turns parsed pages into the layout artifact (no pdf.js needed: tests and tools can call it directly). */
+export function layoutFromRawPages(raw: RawPage[]): Omit<LayoutArtifact, 'outline' | 'metadata'> {
+  const fonts: Record<string, FontInfo> = {};
+  const pages = raw.map((p) => pageLayoutFromRaw(p, fonts, raw));
+  return finishLayout(pages, raw, fonts);
+}
+
+const r2 = (v: number) => Math.round(v * 100) / 100;
+
+function roundBox(b: { x: number; y: number; w: number; h: number }): void {
+  b.x = r2(b.x);
+  b.y = r2(b.y);
+  b.w = r2(b.w);
+  b.h = r2(b.h);
+}
+
+/** Hundredths of a point are plenty: the artifact is written and read as JSON by every later stage. */
+function roundPage(p: PageLayout): void {
+  p.width = r2(p.width);
+  p.height = r2(p.height);
+  for (const l of p.lines) {
+    roundBox(l.box);
+    l.size = r2(l.size);
+    for (const s of l.spans) {
+      roundBox(s.box);
+      s.size = r2(s.size);
+    }
+  }
+  for (const im of p.images) roundBox(im.box);
+  for (const l of p.links) {
+    roundBox(l.box);
+    if (l.destY !== undefined) l.destY = r2(l.destY);
+  }
+  for (const r of p.figureRegions ?? []) roundBox(r);
+}
+
+function linkRef(l: RawPage['links'][number], raw: RawPage[] | null): LinkRef {
   const box = { x: l.x, y: l.y, w: l.w, h: l.h };
   if (l.url) return { box, url: l.url };
-  const ref: LinkRef = { box };
-  if (l.destPage !== undefined && l.destPage >= 0 && l.destPage < raw.length) {
+  const ref: LinkRef & { destUser?: [number, number] } = { box };
+  if (l.destPage !== undefined && l.destPage >= 0 && (raw === null || l.destPage < raw.length)) {
     ref.destPage = l.destPage;
-    if (l.destUserY !== undefined) {
-      const t = raw[l.destPage].transform;
-      ref.destY = Math.max(0, t[1] * (l.destUserX ?? 0) + t[3] * l.destUserY + t[5]);
-    }
+    if (l.destUserY !== undefined) ref.destUser = [l.destUserX ?? 0, l.destUserY];
   }
   return ref;
 }
@@ -78,10 +130,19 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
   throwIfAborted(ctx.signal);
   const { pdfjs, doc } = await openPdf(pdf, { maxPages: options.maxPages });
   try {
+    // Each page is laid out as it arrives and its spans dropped: memory stays bounded by the layout itself.
+    const fonts: Record<string, FontInfo> = {};
+    const built: PageLayout[] = [];
+    let chars = 0;
     const raw = await parseAllPages(pdf, pdfjs, doc, {
       parallelism: options.parallelism,
       signal: ctx.signal,
       onPage: (done, total) => ctx.onProgress?.(0.95 * (done / total)),
+      onRawPage: (p) => {
+        chars += p.spans.reduce((a, s) => a + s.text.length, 0);
+        built[p.index] = pageLayoutFromRaw(p, fonts, null);
+        return { ...p, spans: [], drawings: [] };
+      },
     });
     throwIfAborted(ctx.signal);
     const failed = raw.filter((p) => p.error);
@@ -89,7 +150,6 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
       throw new ConversionError('CORRUPTED_FILE', 'No page of the PDF could be read; the file is damaged.');
     }
     if (failed.length) ctx.warn?.(`${failed.length} page(s) could not be read and were left out.`);
-    const chars = raw.reduce((a, p) => a + p.spans.reduce((b, s) => b + s.text.length, 0), 0);
     const images = raw.reduce((a, p) => a + p.images.length, 0);
     if (chars === 0 && images === 0) {
       throw new ConversionError(
@@ -99,7 +159,7 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
           : 'The PDF has no extractable text or images (only vector drawings).',
       );
     }
-    const layout = layoutFromRawPages(raw);
+    const layout = finishLayout(built, raw, fonts);
     const outline = await readOutline(
       doc,
       raw.map((p) => p.transform),

@@ -16,6 +16,8 @@ export interface ParsePagesOptions {
   parallelism?: number;
   signal?: AbortSignal;
   onPage?: (done: number, total: number) => void;
+  /** Called on each page as it arrives (in any order); what it returns is kept instead (e.g. a slimmed page). */
+  onRawPage?: (page: RawPage) => RawPage;
 }
 
 /** Below this many pages, starting threads (each loads pdf.js and the document) costs more than it saves. */
@@ -74,6 +76,7 @@ export async function parsePagesInThread(
     } catch (err) {
       out[index] = failedPage(index, (err as Error)?.message ?? String(err));
     }
+    if (options.onRawPage) out[index] = options.onRawPage(out[index]);
     options.onPage?.(++done, total);
   }
 }
@@ -133,7 +136,7 @@ export async function parseAllPages(
       w.on('message', (msg: WorkerReply) => {
         if (msg.type === 'ready') feed(w);
         else if (msg.type === 'page') {
-          out[msg.page.index] = msg.page;
+          out[msg.page.index] = options.onRawPage ? options.onRawPage(msg.page) : msg.page;
           options.onPage?.(++done, total);
         } else if (msg.type === 'idle') {
           assigned.get(w)?.shift();
@@ -162,6 +165,7 @@ export async function parseAllPages(
         } catch (err) {
           out[index] = failedPage(index, (err as Error)?.message ?? String(err));
         }
+        if (options.onRawPage) out[index] = options.onRawPage(out[index]);
         options.onPage?.(++done, total);
         await new Promise((r) => setImmediate(r));
       }
