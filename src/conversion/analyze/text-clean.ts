@@ -23,7 +23,11 @@ const LIGATURES: Record<string, string> = {
 const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g;
 const LIGATURE_RE = /[\uFB00-\uFB06\u0132\u0133\u01C7-\u01CC]/g;
 
+const PLAIN_RE = /^[\u0020-\u007E\u00A1-\u00FF\u2010-\u201F]*$/;
+
 export function cleanText(s: string): string {
+  // Most text is plain: nothing to do.
+  if (PLAIN_RE.test(s)) return s;
   let out = s;
   out = out.replace(LIGATURE_RE, (c) => LIGATURES[c] ?? c);
   // Lone surrogates become U+FFFD, then go with the other junk.

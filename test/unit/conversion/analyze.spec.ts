@@ -1,4 +1,6 @@
 import { analyzeLayout } from '../../../src/conversion/analyze';
+import { cleanText } from '../../../src/conversion/analyze/text-clean';
+import { isPageNumberText, maskText } from '../../../src/conversion/analyze/running-headers';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
 import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
 import {
@@ -141,5 +143,22 @@ describe('analyzeLayout', () => {
     await expect(
       analyzeLayout(await runningHeadersPdf(4), { ...ctx(), signal: ac.signal }, { parallelism: 1 }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('cleanText', () => {
+  it('decomposes ligatures and drops characters XML forbids', () => {
+    expect(cleanText('ﬁnd the ﬂow')).toBe('find the flow');
+    expect(cleanText('a\u0001b\u00A0c')).toBe('ab c');
+    expect(cleanText('x\uD800y')).toBe('xy');
+    expect(cleanText('“quoted”—dash')).toBe('“quoted”—dash');
+  });
+});
+
+describe('maskText and page numbers', () => {
+  it('masks digits and knows page-number shapes', () => {
+    expect(maskText('Chapter 12:  Graphics 79')).toBe('chapter #: graphics #');
+    for (const t of ['12', 'xiv', '- 7 -', 'Page 3 of 10', '3/10']) expect(isPageNumberText(t)).toBe(true);
+    for (const t of ['Figure 3', '12 apples', 'Introduction']) expect(isPageNumberText(t)).toBe(false);
   });
 });
