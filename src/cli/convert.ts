@@ -10,11 +10,20 @@ import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type Redis from 'ioredis';
+import { type AiConfig, isAiEnabled, parseAiConfig } from '../ai/config';
 import { ConversionError, isConversionError } from '../conversion/errors';
 import type { QualityReport } from '../conversion/model/quality';
 import { executeStage } from '../conversion/run-stage';
 import { STAGES, type StageName } from '../conversion/stages';
 import { WORK_FILES } from '../conversion/workdir';
+import {
+  type AiStageSummary,
+  connectAiCache,
+  enhanceWorkDir,
+  formatAiSummary,
+  withAiSummary,
+} from '../pipeline/ai-enhancement.service';
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -35,6 +44,29 @@ const USAGE = 'usage: npm run convert -- INPUT.pdf [-o OUTPUT.epub] [--json]';
 
 /** A problem with the command line itself (missing input, bad output directory): exit 2. */
 class UsageError extends Error {}
+
+/** The AI pass of the CLI (only when a key is set and AI_MODE is not off); `redis` null = no cache. */
+export interface CliAi {
+  config: AiConfig;
+  redis: Redis | null;
+}
+
+/** AI settings from the environment; undefined (no AI code runs) without a key or with AI_MODE=off. */
+async function prepareAi(env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<CliAi | undefined> {
+  const set = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  let config: AiConfig;
+  try {
+    config = parseAiConfig(set);
+  } catch (err) {
+    throw new UsageError(`Invalid AI configuration: ${(err as Error).message.replace(/\s+/g, ' ')}`);
+  }
+  if (!isAiEnabled(config)) return undefined;
+  const { redis, note } = await connectAiCache(set.REDIS_URL);
+  log(`AI mode ${config.mode} (${note})`);
+  return { config, redis };
+}
 
 function parseOptions(argv: string[]): CliOptions {
   const { values, positionals } = parseArgs({
@@ -85,11 +117,13 @@ export async function convertFile(
   output: string,
   log: (line: string) => void,
   signal?: AbortSignal,
-): Promise<{ report: QualityReport; timings: StageTiming[]; warnings: string[] }> {
+  ai?: CliAi,
+): Promise<{ report: QualityReport; timings: StageTiming[]; warnings: string[]; ai?: AiStageSummary }> {
   await checkPaths(input, output);
   const workDir = await mkdtemp(join(tmpdir(), 'pdf2epub-cli-'));
   const timings: StageTiming[] = [];
   const warnings: string[] = [];
+  let aiSummary: AiStageSummary | undefined;
   try {
     await copyFile(input, join(workDir, WORK_FILES.pdf));
     for (const [i, stage] of STAGES.entries()) {
@@ -103,10 +137,15 @@ export async function convertFile(
       log(`[${i + 1}/${STAGES.length}] ${stage.padEnd(24)} ${seconds.toFixed(2).padStart(7)} s  ${facts}`);
       for (const warning of outcome.warnings) log(`    warning: ${warning}`);
       warnings.push(...outcome.warnings);
+      if (stage === 'extract_content' && ai) {
+        aiSummary = await enhanceWorkDir(workDir, { ...ai, signal });
+        formatAiSummary(aiSummary).forEach((line) => log(line));
+      }
     }
     await copyFile(join(workDir, WORK_FILES.epub), output);
-    const report = JSON.parse(await readFile(join(workDir, WORK_FILES.quality), 'utf8')) as QualityReport;
-    return { report, timings, warnings };
+    const quality = JSON.parse(await readFile(join(workDir, WORK_FILES.quality), 'utf8')) as QualityReport;
+    const report = aiSummary ? withAiSummary(quality, aiSummary) : quality;
+    return { report, timings, warnings, ai: aiSummary };
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
@@ -125,9 +164,11 @@ export async function main(argv: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const started = performance.now();
+  let ai: CliAi | undefined;
   try {
     const log = (line: string) => process.stderr.write(`${line}\n`);
-    const { report, timings } = await convertFile(options.input, options.output, log, controller.signal);
+    ai = await prepareAi(process.env, log);
+    const { report, timings } = await convertFile(options.input, options.output, log, controller.signal, ai);
     const seconds = (performance.now() - started) / 1000;
     log(`wrote ${options.output} in ${seconds.toFixed(2)} s`);
     if (options.json) {
@@ -156,6 +197,7 @@ export async function main(argv: string[]): Promise<number> {
     );
     return EXIT_INTERNAL;
   } finally {
+    ai?.redis?.disconnect();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

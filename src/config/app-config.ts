@@ -1,3 +1,4 @@
+import { type AiConfig, aiEnvShape, parseAiConfig } from '../ai/config';
 import { configRules, type ConfigValues } from './config.schema';
 
 export class ConfigValidationError extends Error {
@@ -25,12 +26,23 @@ export function loadConfigValues(env: NodeJS.ProcessEnv = process.env): ConfigVa
   );
 }
 
+/** The AI keys of the validated values, back as strings for parseAiConfig. */
+function aiEnvOf(values: ConfigValues): Record<string, string | undefined> {
+  const keys = Object.keys(aiEnvShape) as Array<keyof typeof aiEnvShape>;
+  return Object.fromEntries(
+    keys.map((key) => [key, values[key] === undefined ? undefined : String(values[key])]),
+  );
+}
+
 /** The validated configuration, injectable anywhere: `constructor(private readonly config: AppConfig)`. */
 export class AppConfig {
   private readonly values: Readonly<ConfigValues>;
+  /** AI settings in src/ai's shape (off without a key); validated with the rest via aiEnvShape. */
+  readonly ai: AiConfig;
 
   constructor(values: ConfigValues) {
     this.values = Object.freeze({ ...values });
+    this.ai = parseAiConfig(aiEnvOf(values));
   }
 
   static fromEnv(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -3,6 +3,7 @@
  * Adding a setting is one line here; read it anywhere through the injectable `AppConfig`.
  */
 import { z } from 'zod';
+import { aiEnvShape } from '../ai/config';
 
 const integer = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 /** Seconds; fractions allowed (tests shorten timeouts). */
@@ -48,8 +49,8 @@ export const configSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: optionalText,
   SUPABASE_STORAGE_BUCKET: z.string().min(1).default('pdf2epub'),
   AUTH_MODE: z.enum(['none', 'supabase']).default('none'),
-  OPENAI_API_KEY: optionalText,
-  ANTHROPIC_API_KEY: optionalText,
+  // AI-assisted layout (issue 6): AI_MODE, provider keys, base URLs, models, limits — see docs/ai.md
+  ...aiEnvShape,
   JOB_STATUS_CACHE_TTL_S: integer(300, 1),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(50),
   MAX_PAGES: integer(2000, 1),

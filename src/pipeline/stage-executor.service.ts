@@ -36,6 +36,7 @@ import type { JobRecord, StageMetadata } from '../database/job-record';
 import { JobStateService } from '../jobs/job-state.service';
 import { storagePaths, type JobRef } from '../storage/storage-paths';
 import { StorageService } from '../storage/storage.service';
+import { AiEnhancementService } from './ai-enhancement.service';
 import { classifyError, createRetryPolicy, nextRetryAt, RunningStages, type RetryPolicy } from './failure';
 import { PipelineDispatcher } from './pipeline-dispatcher.service';
 import type { StageJobData } from './pipeline.constants';
@@ -87,6 +88,7 @@ export class StageExecutor {
     private readonly dispatcher: PipelineDispatcher,
     private readonly errorLog: PipelineErrorLog,
     private readonly running: RunningStages,
+    private readonly ai: AiEnhancementService,
     @Inject(ROOT_LOGGER) private readonly rootLogger: Logger,
   ) {
     this.retryPolicy = createRetryPolicy(config.get('RETRY_DELAYS_S'));
@@ -109,6 +111,7 @@ export class StageExecutor {
     try {
       await downloadStageInputs(this.storage, ref, stage, workDir);
       const outcome = await this.runStage(stage, workDir, controller, log);
+      await this.ai.afterStage(stage, job, workDir, controller.signal, log);
       await this.checkpoint(job.id);
       await uploadStageOutputs(this.storage, ref, stage, workDir);
       const durationMs = performance.now() - startedAt;
