@@ -5,16 +5,21 @@
  * retries the extract stage instead of being swallowed; with AI off the stub is never called.
  */
 import Redis from 'ioredis';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 import { JobStatus } from '../../src/common/enums';
 import { ConversionJobsRepository } from '../../src/database/conversion-jobs.repository';
 import type { JobRecord } from '../../src/database/job-record';
-import type { AiStageSummary } from '../../src/pipeline/ai-enhancement.service';
-import { AiStubServer } from '../helpers/ai-stub-server';
+import { WORK_FILES } from '../../src/conversion/workdir';
+import { type AiStageSummary, enhanceWorkDir } from '../../src/pipeline/ai-enhancement.service';
+import { AiStubServer, buildFixture, stubConfig } from '../helpers/ai-stub-server';
 import { runningHeadersPdf, twoColumnPdf } from '../helpers/pdf-fixtures';
 import { createTestApp, randomSuffix, type TestApp } from '../helpers/test-app';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
 /** A multi-column (complex) page followed by three simple pages. */
 async function mixedPdf(): Promise<Buffer> {
@@ -148,6 +153,46 @@ describe('AI pass in the pipeline', () => {
       expect(ai.summary.enhanced).toBe(2);
     }, 30_000);
   });
+
+  it('a DELETE during an AI call ends the job CANCELLED and no new call starts', async () => {
+    stub.reset({ kind: 'answer', delayMs: 1500 });
+    const cachePrefix = `pdf2epub_test_${randomSuffix()}:`;
+    // One page per call, one call at a time: the second page's call would start after the first one.
+    const env = { ...aiEnv(stub, cachePrefix), AI_BATCH_MAX_PAGES: '1', AI_CONCURRENCY: '1' };
+    const t = await createTestApp({ env });
+    try {
+      const response = await t.upload(await plainPdf(randomSuffix()), 'cancel.pdf');
+      const jobId = (response.body as { job_id: string }).job_id;
+      const deadline = Date.now() + 20_000;
+      while (stub.requests.length === 0 && Date.now() < deadline) await sleep(25);
+      const callsAtCancel = stub.requests.length;
+      expect(callsAtCancel).toBe(1);
+      expect((await t.http.delete(`/api/v1/jobs/${jobId}`)).status).toBe(202);
+      const job = await t.waitForTerminal(jobId, 15_000);
+      expect(job.status).toBe(JobStatus.CANCELLED);
+      await sleep(300);
+      expect(stub.requests.length).toBe(callsAtCancel);
+    } finally {
+      await t.close();
+      await removeKeys(cachePrefix);
+    }
+  }, 30_000);
+
+  it('keeps the heuristic content when the AI pass runs out of its time allowance', async () => {
+    stub.reset({ kind: 'answer', delayMs: 1000 });
+    const { layout, content } = buildFixture([{ lines: ['A simple page with a few plain words on it.'] }]);
+    const dir = await mkdtemp(join(tmpdir(), 'pdf2epub-ai-allowance-'));
+    try {
+      await writeFile(join(dir, WORK_FILES.layout), JSON.stringify(layout));
+      await writeFile(join(dir, WORK_FILES.content), JSON.stringify(content));
+      const summary = await enhanceWorkDir(dir, { config: stubConfig(stub), allowanceMs: 200 });
+      expect(summary.warnings.join(' ')).toMatch(/AI pass stopped after/);
+      expect(summary.summary.enhanced).toBe(0);
+      expect(JSON.parse(await readFile(join(dir, WORK_FILES.content), 'utf8'))).toEqual(content);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 10_000);
 
   it('with AI off (no keys, although AI_MODE and base URLs are set) the stub sees no request', async () => {
     stub.reset();
