@@ -140,6 +140,25 @@ export interface ParsePageOptions {
   onImage?: (image: RawImage, pixels: PdfjsImage) => void | Promise<void>;
 }
 
+/** pdf.js caches every font and object it has parsed for the life of a document: drop them this often. */
+export const CACHE_RECYCLE_PAGES = 60;
+const parsedSince = new WeakMap<object, number>();
+
+/** Counts a parsed page and, every CACHE_RECYCLE_PAGES pages, releases the document's caches (bounded memory). */
+export async function recycleCaches(doc: PdfjsDocument): Promise<void> {
+  const n = (parsedSince.get(doc) ?? 0) + 1;
+  if (n < CACHE_RECYCLE_PAGES) {
+    parsedSince.set(doc, n);
+    return;
+  }
+  parsedSince.set(doc, 0);
+  try {
+    await doc.cleanup();
+  } catch {
+    // cleanup refuses while a page is still being read; the next round will do
+  }
+}
+
 export async function parsePage(
   pdfjs: PdfjsModule,
   doc: PdfjsDocument,
@@ -411,11 +430,24 @@ export async function parsePage(
     return result;
   } finally {
     page.cleanup();
+    await recycleCaches(doc);
   }
 }
 
 function isRef(v: unknown): v is { num: number; gen: number } {
   return typeof v === 'object' && v !== null && 'num' in v && 'gen' in v;
+}
+
+const namedDests = new WeakMap<object, Promise<Record<string, unknown[]> | null>>();
+
+/** All named destinations, read once per document (asking one by one re-reads the name tree every time). */
+function destinations(doc: PdfjsDocument): Promise<Record<string, unknown[]> | null> {
+  let p = namedDests.get(doc);
+  if (!p) {
+    p = doc.getDestinations().catch(() => null);
+    namedDests.set(doc, p);
+  }
+  return p;
 }
 
 /** Resolves an explicit or named destination to a page index and a point in that page's user space. */
@@ -425,8 +457,10 @@ export async function resolveDest(
 ): Promise<{ page: number; x?: number; y?: number } | null> {
   try {
     let explicit: unknown[] | null = null;
-    if (typeof dest === 'string') explicit = await doc.getDestination(dest);
-    else if (Array.isArray(dest)) explicit = dest;
+    if (typeof dest === 'string') {
+      const all = await destinations(doc);
+      explicit = all ? (all[dest] ?? null) : await doc.getDestination(dest);
+    } else if (Array.isArray(dest)) explicit = dest;
     if (!explicit || explicit.length === 0) return null;
     const target = explicit[0];
     let page: number;

@@ -22,6 +22,7 @@ export interface ParsePagesOptions {
 
 /** Below this many pages, starting threads (each loads pdf.js and the document) costs more than it saves. */
 export const MIN_PAGES_FOR_WORKERS = 16;
+const WORKER_HEAP_MB = 192;
 
 interface WorkerLaunch {
   file: string;
@@ -131,7 +132,13 @@ export async function parseAllPages(
       if (--alive === 0) resolve();
     };
     for (let t = 0; t < threads - 1; t++) {
-      const w = new Worker(launch.file, { workerData: { data: shared }, execArgv: launch.execArgv });
+      // A heap ceiling makes V8 collect early instead of growing (a worker that still runs out leaves its
+      // pages to the calling thread).
+      const w = new Worker(launch.file, {
+        workerData: { data: shared },
+        execArgv: launch.execArgv,
+        resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+      });
       workers.push(w);
       w.on('message', (msg: WorkerReply) => {
         if (msg.type === 'ready') feed(w);

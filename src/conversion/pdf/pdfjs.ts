@@ -90,8 +90,11 @@ export interface PdfjsDocument {
   getPage(pageNumber: number): Promise<PdfjsPage>;
   getOutline(): Promise<PdfjsOutlineItem[] | null>;
   getDestination(id: string): Promise<unknown[] | null>;
+  getDestinations(): Promise<Record<string, unknown[]>>;
   getPageIndex(ref: PdfjsRef): Promise<number>;
   getMetadata(): Promise<PdfjsMetadata>;
+  /** Frees document-wide caches (fonts, images, parsed objects) on both sides of pdf.js. */
+  cleanup(keepLoadedFonts?: boolean): Promise<void>;
   destroy(): Promise<void>;
 }
 
