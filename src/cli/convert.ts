@@ -138,7 +138,7 @@ export async function convertFile(
       for (const warning of outcome.warnings) log(`    warning: ${warning}`);
       warnings.push(...outcome.warnings);
       if (stage === 'extract_content' && ai) {
-        aiSummary = await enhanceWorkDir(workDir, { ...ai, signal });
+        aiSummary = await enhanceWorkDir(workDir, { ...ai, signal, fallbackOnTransient: true });
         formatAiSummary(aiSummary).forEach((line) => log(line));
       }
     }

@@ -15,8 +15,9 @@ import Redis from 'ioredis';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { type AiConfig, type AiReport, enhanceContent, isAiEnabled } from '../ai';
+import { type AiConfig, type AiReport, classifyAiFailure, enhanceContent, isAiEnabled } from '../ai';
 import type { AiMode } from '../ai/config';
+import { describeAiFailure } from '../ai/errors';
 import type { Stage } from '../common/enums';
 import { REDIS_CLIENT } from '../common/redis/redis.module';
 import { redisOptionsFromUrl } from '../common/redis/redis-options';
@@ -49,6 +50,11 @@ export interface AiPassDeps {
   logger?: { warn(message: string): unknown };
   /** Milliseconds the pass may take before it is stopped and the heuristic content kept. */
   allowanceMs?: number;
+  /**
+   * Keep the heuristic content (with a warning) when the provider stays unavailable — for the stage's last try
+   * and the CLI. Otherwise transient provider errors are thrown, so the pipeline retries the stage.
+   */
+  fallbackOnTransient?: boolean;
 }
 
 /** Share of the stage's soft timeout left after the heuristics that the AI pass may use. */
@@ -91,7 +97,8 @@ export function summarizeAiReport(report: AiReport): AiStageSummary {
   };
 }
 
-function timeoutSummary(mode: AiMode, allowanceMs: number): AiStageSummary {
+/** The summary of a pass that produced nothing: every page keeps the heuristic reading, for `warning`. */
+function heuristicOnlySummary(mode: AiMode, warning: string, durationMs: number): AiStageSummary {
   return {
     mode,
     tiers: {},
@@ -111,10 +118,8 @@ function timeoutSummary(mode: AiMode, allowanceMs: number): AiStageSummary {
       rateLimitWaitMs: 0,
     },
     tokens: { input: 0, output: 0, budget: 0, exhausted: false, perTier: {} },
-    warnings: [
-      `AI pass stopped after ${Math.round(allowanceMs / 1000)} s (time allowance of the stage); heuristic reading kept for every page`,
-    ],
-    durationMs: allowanceMs,
+    warnings: [warning],
+    durationMs,
   };
 }
 
@@ -132,6 +137,18 @@ function withAllowance(signal: AbortSignal | undefined, allowanceMs: number | un
   };
 }
 
+/** Why the heuristic content is kept after `err`; undefined = the error must be thrown. */
+function fallbackWarning(err: unknown, deps: AiPassDeps, allowanceExpired: boolean): string | undefined {
+  if (allowanceExpired) {
+    const seconds = Math.round((deps.allowanceMs ?? 0) / 1000);
+    return `AI pass stopped after ${seconds} s (time allowance of the stage); heuristic reading kept for every page`;
+  }
+  if (deps.signal?.aborted || !deps.fallbackOnTransient) return undefined;
+  const kind = classifyAiFailure(err);
+  if (kind !== 'transient' && kind !== 'rate_limit') return undefined;
+  return `AI provider unavailable (${describeAiFailure(err)}); heuristic reading kept for every page`;
+}
+
 /**
  * Runs the AI pass on a work directory after extract_content: reads layout.json and content.json, writes the
  * enhanced content.json back. Transient provider errors and cancellations are thrown unchanged.
@@ -140,6 +157,7 @@ export async function enhanceWorkDir(workDir: string, deps: AiPassDeps): Promise
   const layout = JSON.parse(await readFile(join(workDir, WORK_FILES.layout), 'utf8')) as LayoutArtifact;
   const content = JSON.parse(await readFile(join(workDir, WORK_FILES.content), 'utf8')) as ContentArtifact;
   const allowance = withAllowance(deps.signal, deps.allowanceMs);
+  const started = Date.now();
   try {
     const result = await enhanceContent(layout, content, {
       config: deps.config,
@@ -150,10 +168,10 @@ export async function enhanceWorkDir(workDir: string, deps: AiPassDeps): Promise
     await writeFile(join(workDir, WORK_FILES.content), JSON.stringify(result.content));
     return summarizeAiReport(result.report);
   } catch (err) {
-    if (!allowance.expired()) throw err;
-    const summary = timeoutSummary(deps.config.mode, deps.allowanceMs ?? 0);
-    deps.logger?.warn(summary.warnings[0]);
-    return summary;
+    const warning = fallbackWarning(err, deps, allowance.expired());
+    if (warning === undefined) throw err;
+    deps.logger?.warn(warning);
+    return heuristicOnlySummary(deps.config.mode, warning, Date.now() - started);
   } finally {
     allowance.stop();
   }
@@ -207,6 +225,11 @@ export async function connectAiCache(
   }
 }
 
+/** No retry is left after this try of the stage (begin() recorded attempt / max_attempts). */
+function isLastTry(job: JobRecord): boolean {
+  return (job.stage_metadata.attempt ?? 1) >= (job.stage_metadata.max_attempts ?? 1);
+}
+
 /** The pipeline's side: enhance after extract_content, annotate quality.json after calculate_quality_score. */
 @Injectable()
 export class AiEnhancementService {
@@ -245,6 +268,7 @@ export class AiEnhancementService {
       signal,
       logger: { warn: (message: string) => log.warn({ ai: true }, message) },
       allowanceMs: this.allowanceFor(job),
+      fallbackOnTransient: isLastTry(job),
     });
     await this.state.transition(job.id, [job.status], job.status, { stageMetadata: { ai: summary } }, true);
     log.info({ ai: summary.summary, tokens: summary.tokens.input + summary.tokens.output }, 'AI pass done');
