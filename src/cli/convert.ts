@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type Redis from 'ioredis';
+import { ZodError } from 'zod';
 import { type AiConfig, isAiEnabled, parseAiConfig } from '../ai/config';
 import { ConversionError, isConversionError } from '../conversion/errors';
 import type { QualityReport } from '../conversion/model/quality';
@@ -60,7 +61,11 @@ async function prepareAi(env: NodeJS.ProcessEnv, log: (line: string) => void): P
   try {
     config = parseAiConfig(set);
   } catch (err) {
-    throw new UsageError(`Invalid AI configuration: ${(err as Error).message.replace(/\s+/g, ' ')}`);
+    const problems =
+      err instanceof ZodError
+        ? err.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ')
+        : (err as Error).message;
+    throw new UsageError(`Invalid AI configuration: ${problems}`);
   }
   if (!isAiEnabled(config)) return undefined;
   const { redis, note } = await connectAiCache(set.REDIS_URL);
