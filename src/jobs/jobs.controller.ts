@@ -7,8 +7,10 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
+  Res,
   StreamableFile,
 } from '@nestjs/common';
+import type { Response } from 'express';
 import {
   ApiAcceptedResponse,
   ApiConflictResponse,
@@ -67,9 +69,20 @@ export class JobsController {
     summary:
       'Cancel and delete a job: CANCELLED at once if no stage runs, else at the running stage’s next checkpoint.',
   })
-  @ApiAcceptedResponse({ type: JobDto })
+  @ApiAcceptedResponse({ type: JobDto, description: 'Cancellation accepted.' })
+  @ApiOkResponse({ type: JobDto, description: 'The job was already cancelled; nothing changed.' })
+  @ApiConflictResponse({
+    type: ErrorBodyDto,
+    description: 'The job is COMPLETED or FAILED: nothing to cancel.',
+  })
   @ApiNotFoundResponse({ type: ErrorBodyDto })
-  cancel(@CurrentUser() user: AuthUser, @Param('id', jobId()) id: string): Promise<JobDto> {
-    return this.jobs.cancel(id, user.id);
+  async cancel(
+    @CurrentUser() user: AuthUser,
+    @Param('id', jobId()) id: string,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<JobDto> {
+    const outcome = await this.jobs.cancel(id, user.id);
+    if (outcome.alreadyCancelled) response.status(HttpStatus.OK);
+    return outcome.job;
   }
 }

@@ -25,6 +25,21 @@ export function epubFileName(originalFilename: string): string {
   return `${base}.epub`;
 }
 
+export interface CancelOutcome {
+  job: JobDto;
+  /** True when the job was CANCELLED before this request (answered 200 rather than 202). */
+  alreadyCancelled: boolean;
+}
+
+function finishedOutcome(job: JobRecord): CancelOutcome {
+  if (job.status === JobStatus.CANCELLED) return { job: JobDto.from(job), alreadyCancelled: true };
+  throw new ApiError(
+    HttpStatus.CONFLICT,
+    ErrorCode.JOB_ALREADY_FINISHED,
+    `The job has already finished (${job.status}); there is nothing to cancel.`,
+  );
+}
+
 @Injectable()
 export class JobsService {
   constructor(
@@ -69,17 +84,21 @@ export class JobsService {
   }
 
   /**
-   * Marks the job deleted. A job with no stage running becomes CANCELLED now and its queued stage is removed;
-   * a running stage sees deleted_at at its next checkpoint and cancels the job then.
+   * Cancels a job. Not finished: marks it deleted (202); with no stage running it becomes CANCELLED now and its
+   * queued stage is removed, a running stage sees deleted_at at its next checkpoint and cancels the job then.
+   * Already CANCELLED: 200, nothing changes. COMPLETED or FAILED: 409, there is nothing left to cancel.
    */
-  async cancel(jobId: string, userId: string): Promise<JobDto> {
+  async cancel(jobId: string, userId: string): Promise<CancelOutcome> {
+    const current = await this.repository.findForUser(jobId, userId);
+    if (!current) throw ApiError.notFound();
+    if (isTerminal(current.status)) return finishedOutcome(current);
     const job = await this.state.markDeleted(jobId, userId);
     if (!job) throw ApiError.notFound();
-    if (isTerminal(job.status)) return JobDto.from(job);
+    if (isTerminal(job.status)) return finishedOutcome(job);
     const removal = await this.dispatcher.removePending(job.id);
     this.logger.info({ job_id: job.id, removed: removal.removed, active: removal.active }, 'job deleted');
-    if (removal.active) return JobDto.from(job);
-    return JobDto.from((await this.state.cancel(job.id)) ?? job);
+    if (removal.active) return { job: JobDto.from(job), alreadyCancelled: false };
+    return { job: JobDto.from((await this.state.cancel(job.id)) ?? job), alreadyCancelled: false };
   }
 
   private async require(jobId: string, userId: string): Promise<JobRecord> {

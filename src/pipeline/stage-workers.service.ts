@@ -11,9 +11,9 @@
  *   their jobs back to the queue (no attempt counted) for another worker.
  */
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { WaitingError, Worker, type Job } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { isTerminal, PIPELINE, type Stage } from '../common/enums';
+import { isTerminal, type Stage } from '../common/enums';
 import { ROOT_LOGGER } from '../common/logging/logging.module';
 import { redisOptionsFromUrl } from '../common/redis/redis-options';
 import { AppConfig } from '../config';
@@ -31,7 +31,8 @@ import {
   type StallSettings,
 } from './failure';
 import { queueNameOf, type StageJobData } from './pipeline.constants';
-import { ShutdownAbort, StageExecutor, StageHandedBack } from './stage-executor.service';
+import { STAGE_PROCESSOR_LIST, type StageProcessorList } from './processors';
+import { ShutdownAbort, StageExecutor } from './stage-executor.service';
 
 /** After the grace period and the abort, how long handed-back stages get to reach a checkpoint. */
 const HAND_BACK_WAIT_MS = 10_000;
@@ -61,6 +62,7 @@ export class StageWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     private readonly repository: ConversionJobsRepository,
     private readonly state: JobStateService,
     private readonly storage: StorageService,
+    @Inject(STAGE_PROCESSOR_LIST) private readonly processors: StageProcessorList,
     @Inject(ROOT_LOGGER) rootLogger: Logger,
   ) {
     this.log = rootLogger.child({ component: 'stage-workers' });
@@ -74,10 +76,11 @@ export class StageWorkers implements OnApplicationBootstrap, OnApplicationShutdo
       concurrency: this.config.get('WORKER_CONCURRENCY'),
       ...stageWorkerOptions(stallSettingsFrom(this.config), this.executor.retryPolicy),
     };
-    for (const stage of PIPELINE) {
+    for (const processor of this.processors) {
+      const stage = processor.stage;
       const worker = new Worker<StageJobData>(
         queueNameOf(stage),
-        (job, token) => this.process(stage, job, token),
+        (job, token) => processor.process(job, token, this.log),
         options,
       );
       worker.on('failed', (job, err) => void this.onFailed(stage, job, err));
@@ -107,20 +110,6 @@ export class StageWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     const deadline = Date.now() + ms;
     while (this.running.size > 0 && Date.now() < deadline) await sleep(100);
     return this.running.size === 0;
-  }
-
-  private async process(stage: Stage, job: Job<StageJobData>, token?: string): Promise<void> {
-    try {
-      await this.executor.execute(stage, job.data, {
-        attemptsMade: job.attemptsMade,
-        attempts: job.opts.attempts ?? 1,
-      });
-    } catch (err) {
-      if (!(err instanceof StageHandedBack) || !token) throw err;
-      await job.moveToWait(token);
-      this.log.info({ stage, job_id: job.data.jobId }, 'stage handed back to the queue');
-      throw new WaitingError();
-    }
   }
 
   /** A stage job failed for good (no retry left): make sure the row says so too. */

@@ -140,6 +140,10 @@ describe('AI pass in the pipeline', () => {
       expect(quality.score).toBeGreaterThan(0);
       expect(quality.ai?.summary).toEqual(ai.summary);
       expect(quality.ai?.warnings).toEqual(ai.warnings);
+
+      // Users see the same summary through the API.
+      const polled = await t.http.get(`/api/v1/jobs/${record.id}`);
+      expect(polled.body.stage_metadata.ai).toEqual(JSON.parse(JSON.stringify(ai)));
     }, 30_000);
 
     it('retries the extract stage when a provider answers 500, then completes', async () => {

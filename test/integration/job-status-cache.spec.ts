@@ -118,5 +118,9 @@ describe('job status cache', () => {
     expect(deleted.body).toEqual(expect.objectContaining({ id: jobId, status: 'CANCELLED' }));
     expect(await queue.getJob(`${jobId}-analyze_layout`)).toBeUndefined();
     expect((await t.getJob(jobId)).status).toBe(JobStatus.CANCELLED);
+
+    const again = await t.http.delete(`/api/v1/jobs/${jobId}`);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(expect.objectContaining({ id: jobId, status: 'CANCELLED' }));
   });
 });

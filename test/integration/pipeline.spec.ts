@@ -169,6 +169,12 @@ describe('conversion service, api and workers in one process', () => {
       expect(list.status).toBe(200);
       expect(list.body.items[0].id).toBe(jobId);
 
+      // A finished job cannot be cancelled: 409, and it stays COMPLETED and listed.
+      const cancelFinished = await t.http.delete(`/api/v1/jobs/${jobId}`);
+      expect(cancelFinished.status).toBe(409);
+      expect(cancelFinished.body).toEqual({ detail: expect.any(String), code: 'JOB_ALREADY_FINISHED' });
+      expect((await t.getJob(jobId)).status).toBe(JobStatus.COMPLETED);
+
       const missing = epubcheckMissingReason();
       if (missing && epubcheckRequired()) throw new Error(`REQUIRE_EPUBCHECK=1 but ${missing}`);
       if (!missing) {

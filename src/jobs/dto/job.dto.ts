@@ -71,6 +71,14 @@ export class StageMetadataDto {
 
   @ApiPropertyOptional({ type: [RetryDto], description: 'Every retry so far (kept after success).' })
   retries?: RetryDto[];
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      'AI-assisted layout summary (only when AI is on): mode, pages per tier and why, calls, cache hits, tokens, warnings.',
+  })
+  ai?: Record<string, unknown>;
 }
 
 export class JobDto {
@@ -127,6 +135,7 @@ export class JobDto {
       max_attempts,
       retry,
       retries,
+      ai,
     } = record.stage_metadata;
     return {
       id: record.id,
@@ -141,6 +150,7 @@ export class JobDto {
         max_attempts,
         retry: retry as RetryDto | null | undefined,
         retries: retries as RetryDto[] | undefined,
+        ai: ai as Record<string, unknown> | undefined,
       },
       error_code: record.error_code,
       error_message: record.error_message,
