@@ -142,7 +142,7 @@ export async function isolatedEnv(): Promise<Record<string, string>> {
     STORAGE_DRIVER: 'local',
     STORAGE_DIR: join(dir, 'storage'),
     PIPELINE_ERROR_LOG: join(dir, 'logs', 'pipeline-errors.log'),
-    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'warn',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     AUTH_MODE: 'none',
     WORKER_CONCURRENCY: '2',
     PORT: '0',
