@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# One image for every role: APP_ROLE=api | worker | all (see docs/service.md). Node 20 LTS, runs as the non-root
+# One image for every role: APP_ROLE=api | worker | all (see README.md). Node 20 LTS, runs as the non-root
 # `node` user. No poppler or other system tools are needed at runtime (pdf.js and sharp come from npm).
 
 # ---- build: compile TypeScript to dist/ ----

@@ -49,7 +49,7 @@ export const configSchema = z.object({
   SUPABASE_SERVICE_ROLE_KEY: optionalText,
   SUPABASE_STORAGE_BUCKET: z.string().min(1).default('pdf2epub'),
   AUTH_MODE: z.enum(['none', 'supabase']).default('none'),
-  // AI-assisted layout (issue 6): AI_MODE, provider keys, base URLs, models, limits — see docs/ai.md
+  // AI-assisted layout (issue 6): AI_MODE, provider keys, base URLs, models, limits — see README.md, "AI-assisted layout"
   ...aiEnvShape,
   JOB_STATUS_CACHE_TTL_S: integer(300, 1),
   MAX_UPLOAD_MB: z.coerce.number().positive().default(50),

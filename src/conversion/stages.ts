@@ -35,7 +35,11 @@ export interface ConversionOptions {
   parallelism?: number;
 }
 
-export type AnalyzeLayout = (pdf: Uint8Array, ctx: StageContext, options?: ConversionOptions) => Promise<LayoutArtifact>;
+export type AnalyzeLayout = (
+  pdf: Uint8Array,
+  ctx: StageContext,
+  options?: ConversionOptions,
+) => Promise<LayoutArtifact>;
 export type ExtractContent = (
   pdf: Uint8Array,
   layout: LayoutArtifact,

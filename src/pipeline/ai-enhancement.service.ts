@@ -1,5 +1,5 @@
 /**
- * The optional AI pass (issue 6, docs/ai.md) wired into the pipeline and the CLI.
+ * The optional AI pass (issue 6, README.md, "AI-assisted layout") wired into the pipeline and the CLI.
  *
  * Pipeline: right after the heuristic extract_content stage ran (before its outputs are uploaded), the AI pass
  * rewrites content.json in the stage's work directory and a compact summary of its report is stored in the job's

@@ -5,7 +5,7 @@
  * as an AbortSignal, hard timeout) → outputs to storage → duration into stage_metadata → next stage enqueued
  * (or COMPLETED). The temp dir is always removed.
  *
- * Failures (docs/failure-semantics.md): cancellation → CANCELLED and the job's files removed; a transient error
+ * Failures (README.md, "Failure semantics"): cancellation → CANCELLED and the job's files removed; a transient error
  * with tries left → stage_metadata records the retry and the error is rethrown for BullMQ to retry this stage
  * only; a permanent error or the last try → FAILED with the classified code and message, files removed;
  * a graceful shutdown → {@link StageHandedBack}, nothing written, the job goes back to the queue.

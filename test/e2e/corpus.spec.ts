@@ -27,7 +27,7 @@ import {
 const CORPUS = resolve(__dirname, '..', '..', '..', 'shared', 'corpus', 'books');
 
 /**
- * Quality-score floors, measured on this corpus (docs/engine.md) and set 6–9 points below what the engine
+ * Quality-score floors, measured on this corpus (README.md, "The conversion engine") and set 6–9 points below what the engine
  * reaches, so that a real regression fails while small extraction changes do not. Unknown books get the default.
  */
 const SCORE_FLOORS: Record<string, number> = {

@@ -266,7 +266,7 @@ describe('security over HTTP (AUTH_MODE=supabase)', () => {
     const total = 50 * 1024 * 1024;
     const declared = await streamUpload(dave, total, true);
     // Chunked (no Content-Length): multer discards the body and answers 413 only once the client has sent it all
-    // (reported to the service helper; see docs/security.md, known limits). Nothing is kept in memory or storage.
+    // (reported to the service helper; see README.md, "Security", known limits). Nothing is kept in memory or storage.
     const chunked = await streamUpload(dave, total, false);
     console.info(
       `over-size upload (50 MiB, limit 2 MB): declared → ${declared.status} after ${Math.round(declared.sentBytes / 1024)} KiB sent; ` +

@@ -1,5 +1,5 @@
 /**
- * generate_epub: writes the EPUB 3 package itself (see docs/engine.md for why not epub-gen-memory):
+ * generate_epub: writes the EPUB 3 package itself (see README.md, "The conversion engine" for why not epub-gen-memory):
  * one XHTML document per chapter, nested nav + NCX, cover, stylesheet, images, accessibility metadata.
  */
 import { throwIfAborted } from '../errors';

@@ -72,13 +72,7 @@ export interface FootnoteBlock extends BlockBase {
 }
 
 export type Block =
-  | ParagraphBlock
-  | HeadingBlock
-  | ListItemBlock
-  | CodeBlock
-  | TableBlock
-  | FigureBlock
-  | FootnoteBlock;
+  ParagraphBlock | HeadingBlock | ListItemBlock | CodeBlock | TableBlock | FigureBlock | FootnoteBlock;
 
 export interface ContentArtifact {
   version: 1;

@@ -3,7 +3,7 @@
  * free (lock renewal, health checks, cancellation), an abort reaches the stage as an AbortSignal, the hard
  * timeout terminates the thread even when the stage is stuck in a CPU loop, and the memory ceiling is the
  * thread's heap limit. Errors come back with their ConversionError code (or class name, HTTP status and
- * system error code for other errors) intact. See docs/failure-semantics.md.
+ * system error code for other errors) intact. See README.md, "Failure semantics".
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import { Worker, type ResourceLimits } from 'node:worker_threads';
