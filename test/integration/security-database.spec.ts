@@ -131,6 +131,8 @@ describe('IdempotencyService', () => {
     name = await createDatabase('idem');
     await runMigrations(`${SERVER}/${name}`);
     pool = new Pool({ connectionString: `${SERVER}/${name}`, max: 12 });
+    // pool.end() resolves before its sockets are closed; the DROP … WITH (FORCE) in afterAll may then terminate them.
+    pool.on('error', () => undefined);
     service = new IdempotencyService(
       new UploadIdempotencyRepository(pool, { keyTtlSeconds: 86_400, claimTimeoutSeconds: 300 }),
     );
