@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { throwIfAborted } from '../errors';
 import { parsePage } from './page-parse';
 import type { PdfjsDocument, PdfjsModule } from './pdfjs';
-import type { RawPage } from './raw';
+import { failedPage, type RawPage } from './raw';
 import type { WorkerReply, WorkerRequest } from './worker';
 
 export interface ParsePagesOptions {
@@ -43,21 +43,20 @@ function workerLaunch(): WorkerLaunch | null {
   }
 }
 
-function failedPage(index: number, message: string): RawPage {
-  return {
-    index,
-    width: 612,
-    height: 792,
-    transform: [1, 0, 0, -1, 0, 792],
-    spans: [],
-    images: [],
-    links: [],
-    rotatedChars: 0,
-    paths: 0,
-    drawings: [],
-    fonts: [],
-    error: message,
-  };
+/** Parses one page into out[index]; a page pdf.js cannot parse becomes an empty page carrying the error. */
+async function parseInto(
+  pdfjs: PdfjsModule,
+  doc: PdfjsDocument,
+  index: number,
+  options: ParsePagesOptions,
+  out: RawPage[],
+): Promise<void> {
+  try {
+    out[index] = await parsePage(pdfjs, doc, index);
+  } catch (err) {
+    out[index] = failedPage(index, (err as Error)?.message ?? String(err));
+  }
+  if (options.onRawPage) out[index] = options.onRawPage(out[index]);
 }
 
 export async function parsePagesInThread(
@@ -72,12 +71,7 @@ export async function parsePagesInThread(
   let done = doneBefore;
   for (const index of indices) {
     throwIfAborted(options.signal);
-    try {
-      out[index] = await parsePage(pdfjs, doc, index);
-    } catch (err) {
-      out[index] = failedPage(index, (err as Error)?.message ?? String(err));
-    }
-    if (options.onRawPage) out[index] = options.onRawPage(out[index]);
+    await parseInto(pdfjs, doc, index, options, out);
     options.onPage?.(++done, total);
   }
 }
@@ -167,12 +161,7 @@ export async function parseAllPages(
       const next = queue.shift() as number[];
       for (const index of next) {
         throwIfAborted(options.signal);
-        try {
-          out[index] = await parsePage(pdfjs, doc, index);
-        } catch (err) {
-          out[index] = failedPage(index, (err as Error)?.message ?? String(err));
-        }
-        if (options.onRawPage) out[index] = options.onRawPage(out[index]);
+        await parseInto(pdfjs, doc, index, options, out);
         options.onPage?.(++done, total);
         await new Promise((r) => setImmediate(r));
       }

@@ -62,3 +62,21 @@ export interface RawPage {
   /** Set when the page could not be read (the rest of the document still converts). */
   error?: string;
 }
+
+/** The stand-in for a page pdf.js could not parse: no content, the error kept for the layout's warnings. */
+export function failedPage(index: number, message: string): RawPage {
+  return {
+    index,
+    width: 612,
+    height: 792,
+    transform: [1, 0, 0, -1, 0, 792],
+    spans: [],
+    images: [],
+    links: [],
+    rotatedChars: 0,
+    paths: 0,
+    drawings: [],
+    fonts: [],
+    error: message,
+  };
+}

@@ -5,7 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openPdf } from './open';
 import { parsePage } from './page-parse';
-import type { RawPage } from './raw';
+import { failedPage, type RawPage } from './raw';
 
 export interface WorkerInit {
   data: SharedArrayBuffer;
@@ -15,23 +15,6 @@ export type WorkerRequest = { type: 'pages'; pages: number[] } | { type: 'close'
 
 export type WorkerReply =
   { type: 'ready' } | { type: 'page'; page: RawPage } | { type: 'idle' } | { type: 'fatal'; message: string };
-
-function emptyPage(index: number, message: string): RawPage {
-  return {
-    index,
-    width: 612,
-    height: 792,
-    transform: [1, 0, 0, -1, 0, 792],
-    spans: [],
-    images: [],
-    links: [],
-    rotatedChars: 0,
-    paths: 0,
-    drawings: [],
-    fonts: [],
-    error: message,
-  };
-}
 
 async function main(): Promise<void> {
   const port = parentPort;
@@ -57,7 +40,7 @@ async function main(): Promise<void> {
         try {
           page = await parsePage(pdfjs, doc, index);
         } catch (err) {
-          page = emptyPage(index, (err as Error)?.message ?? String(err));
+          page = failedPage(index, (err as Error)?.message ?? String(err));
         }
         port.postMessage({ type: 'page', page } satisfies WorkerReply);
       }
