@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import { type AiConfig, type AiReport, classifyAiFailure, enhanceContent, isAiEnabled } from '../ai';
 import type { AiMode } from '../ai/config';
 import { describeAiFailure } from '../ai/errors';
+import { emptyReport } from '../ai/report';
 import type { Stage } from '../common/enums';
 import { REDIS_CLIENT } from '../common/redis/redis.module';
 import { redisOptionsFromUrl } from '../common/redis/redis-options';
@@ -99,28 +100,7 @@ export function summarizeAiReport(report: AiReport): AiStageSummary {
 
 /** The summary of a pass that produced nothing: every page keeps the heuristic reading, for `warning`. */
 function heuristicOnlySummary(mode: AiMode, warning: string, durationMs: number): AiStageSummary {
-  return {
-    mode,
-    tiers: {},
-    pages: { strong: '', fast: '', enhanced: '' },
-    kept: {},
-    summary: {
-      pagesStrong: 0,
-      pagesFast: 0,
-      pagesHeuristicOnly: 0,
-      enhanced: 0,
-      keptHeuristic: 0,
-      calls: 0,
-      batchedCalls: 0,
-      cacheHits: 0,
-      templateHits: 0,
-      rateLimited: 0,
-      rateLimitWaitMs: 0,
-    },
-    tokens: { input: 0, output: 0, budget: 0, exhausted: false, perTier: {} },
-    warnings: [warning],
-    durationMs,
-  };
+  return summarizeAiReport({ ...emptyReport(mode), warnings: [warning], durationMs });
 }
 
 class AiAllowanceExceeded extends Error {}
