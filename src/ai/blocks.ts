@@ -1,26 +1,2 @@
-/** Small helpers on content blocks. */
-import type { Block, Inline } from '../conversion/model/content';
-
-export function inlineText(inlines: Inline[]): string {
-  return inlines.map((inline) => inline.text).join('');
-}
-
-/** All the text a block shows, markers and labels included (the words a reader sees). */
-export function blockText(block: Block): string {
-  switch (block.kind) {
-    case 'paragraph':
-      return inlineText(block.inlines);
-    case 'heading':
-      return inlineText(block.inlines) || block.text;
-    case 'list_item':
-      return `${block.marker} ${inlineText(block.inlines)}`;
-    case 'code':
-      return block.text;
-    case 'table':
-      return block.rows.map((row) => row.join(' ')).join('\n');
-    case 'figure':
-      return block.caption ? inlineText(block.caption) : '';
-    case 'footnote':
-      return `${block.label} ${inlineText(block.inlines)}`;
-  }
-}
+/** Small helpers on content blocks (the engine's own, so the AI pass reads blocks exactly as the engine does). */
+export { blockText, inlineText } from '../conversion/block-text';

@@ -1,5 +1,4 @@
 /** Text normalisation shared by the structure and quality stages: compare words, not glyphs. */
-import type { Block, Inline } from '../model/content';
 
 const WORD_RE = /[\p{L}\p{N}_]+/gu;
 
@@ -25,29 +24,7 @@ export function wordsOf(text: string): string[] {
   return folded.toLowerCase().match(WORD_RE) ?? [];
 }
 
-export function inlineText(inlines: readonly Inline[]): string {
-  return inlines.map((inline) => inline.text).join('');
-}
-
-/** The visible text of a block, as a reader would see it. */
-export function blockText(block: Block): string {
-  switch (block.kind) {
-    case 'heading':
-      return block.inlines.length > 0 ? inlineText(block.inlines) : block.text;
-    case 'paragraph':
-      return inlineText(block.inlines);
-    case 'list_item':
-      return `${block.marker} ${inlineText(block.inlines)}`;
-    case 'code':
-      return block.text;
-    case 'table':
-      return block.rows.map((row) => row.join(' ')).join('\n');
-    case 'figure':
-      return block.caption ? inlineText(block.caption) : '';
-    case 'footnote':
-      return `${block.label} ${inlineText(block.inlines)}`;
-  }
-}
+export { blockText, inlineText } from '../block-text';
 
 /** Index of the first occurrence of `needle` as a contiguous word run in `hay`, or -1. */
 export function indexOfWords(hay: readonly string[], needle: readonly string[], from = 0): number {
