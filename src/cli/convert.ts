@@ -11,20 +11,32 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type Redis from 'ioredis';
-import { ZodError } from 'zod';
-import { type AiConfig, isAiEnabled, parseAiConfig } from '../ai/config';
+import type { AiConfig } from '../ai/config';
 import { ConversionError, isConversionError } from '../conversion/errors';
 import type { QualityReport } from '../conversion/model/quality';
 import { executeStage } from '../conversion/run-stage';
 import { STAGES, type StageName } from '../conversion/stages';
 import { WORK_FILES } from '../conversion/workdir';
-import {
-  type AiStageSummary,
-  connectAiCache,
-  enhanceWorkDir,
-  formatAiSummary,
-  withAiSummary,
-} from '../pipeline/ai-enhancement.service';
+import type { AiStageSummary } from '../pipeline/ai-enhancement.service';
+
+type AiConfigModule = typeof import('../ai/config');
+type AiPassModule = typeof import('../pipeline/ai-enhancement.service');
+
+/**
+ * The AI pass and its configuration load only when the environment asks for AI: they pull in zod, both SDKs,
+ * ioredis and Nest, ~0.4 s of module loading that a plain conversion should not pay.
+ */
+function loadAiConfig(): AiConfigModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  return require('../ai/config') as AiConfigModule;
+}
+function loadAiPass(): AiPassModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose (see above)
+  return require('../pipeline/ai-enhancement.service') as AiPassModule;
+}
+
+/** Any variable the AI configuration reads; without one of them AI is off and no AI module is loaded. */
+const AI_ENV = /^(AI_|OPENAI_|ANTHROPIC_)/;
 
 export const EXIT_OK = 0;
 export const EXIT_INTERNAL = 1;
@@ -57,6 +69,10 @@ async function prepareAi(env: NodeJS.ProcessEnv, log: (line: string) => void): P
   const set = Object.fromEntries(
     Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
   );
+  if (!Object.keys(set).some((name) => AI_ENV.test(name))) return undefined;
+  const { parseAiConfig, isAiEnabled } = loadAiConfig();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy, with the AI configuration
+  const { ZodError } = require('zod') as typeof import('zod');
   let config: AiConfig;
   try {
     config = parseAiConfig(set);
@@ -68,6 +84,7 @@ async function prepareAi(env: NodeJS.ProcessEnv, log: (line: string) => void): P
     throw new UsageError(`Invalid AI configuration: ${problems}`);
   }
   if (!isAiEnabled(config)) return undefined;
+  const { connectAiCache } = loadAiPass();
   const { redis, note } = await connectAiCache(set.REDIS_URL);
   log(`AI mode ${config.mode} (${note})`);
   return { config, redis };
@@ -143,13 +160,14 @@ export async function convertFile(
       for (const warning of outcome.warnings) log(`    warning: ${warning}`);
       warnings.push(...outcome.warnings);
       if (stage === 'extract_content' && ai) {
+        const { enhanceWorkDir, formatAiSummary } = loadAiPass();
         aiSummary = await enhanceWorkDir(workDir, { ...ai, signal, fallbackOnTransient: true });
         formatAiSummary(aiSummary).forEach((line) => log(line));
       }
     }
     await copyFile(join(workDir, WORK_FILES.epub), output);
     const quality = JSON.parse(await readFile(join(workDir, WORK_FILES.quality), 'utf8')) as QualityReport;
-    const report = aiSummary ? withAiSummary(quality, aiSummary) : quality;
+    const report = aiSummary ? loadAiPass().withAiSummary(quality, aiSummary) : quality;
     return { report, timings, warnings, ai: aiSummary };
   } finally {
     await rm(workDir, { recursive: true, force: true });
