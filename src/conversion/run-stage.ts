@@ -57,7 +57,7 @@ export async function executeStage(
       return { warnings, summary: { pageCount: result.pageCount } };
     }
     case 'extract_content': {
-      const result = await extractContent(await pdf(), await layout(), ctx, options);
+      const result = await extractContent(await layout(), ctx, options);
       await writeJson(workDir, WORK_FILES.content, result);
       return { warnings, summary: { blocks: result.stats.blocks, words: result.stats.words } };
     }

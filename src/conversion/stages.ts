@@ -41,7 +41,6 @@ export type AnalyzeLayout = (
   options?: ConversionOptions,
 ) => Promise<LayoutArtifact>;
 export type ExtractContent = (
-  pdf: Uint8Array,
   layout: LayoutArtifact,
   ctx: StageContext,
   options?: ConversionOptions,

@@ -22,8 +22,9 @@ export interface StageFiles {
 }
 
 export const STAGE_FILES: Record<StageName, StageFiles> = {
-  analyze_layout: { inputs: ['pdf'], outputs: ['layout'] },
-  extract_content: { inputs: ['pdf', 'layout'], outputs: ['content', 'assetsDir'] },
+  // analyze_layout encodes the pictures as it parses the pages (no page is parsed twice).
+  analyze_layout: { inputs: ['pdf'], outputs: ['layout', 'assetsDir'] },
+  extract_content: { inputs: ['layout'], outputs: ['content'] },
   identify_structure: { inputs: ['layout', 'content'], outputs: ['structure'] },
   generate_epub: { inputs: ['structure', 'assetsDir'], outputs: ['epub'] },
   calculate_quality_score: { inputs: ['layout', 'content', 'structure', 'epub'], outputs: ['quality'] },

@@ -4,6 +4,8 @@
  * images, links, the outline, metadata and a simple/complex verdict per page.
  */
 import { ConversionError, throwIfAborted } from '../errors';
+import type { AssetStore } from '../assets';
+import type { AssetRef } from '../model/content';
 import type { FontInfo, LayoutArtifact, LinkRef, PageLayout } from '../model/layout';
 import { openPdf } from '../pdf/open';
 import { parseAllPages } from '../pdf/parse-pages';
@@ -126,6 +128,42 @@ function linkRef(l: RawPage['links'][number], raw: RawPage[] | null): LinkRef {
   return ref;
 }
 
+/** Writes each page's encoded pictures to the asset store, once per picture, named after the picture. */
+class PictureSink {
+  private readonly assets = new Map<string, AssetRef>();
+  private readonly writes: Promise<void>[] = [];
+
+  constructor(private readonly store: AssetStore) {}
+
+  take(page: RawPage): void {
+    for (const im of page.images) {
+      const encoded = im.encoded;
+      if (!encoded) continue;
+      delete im.encoded;
+      if (this.assets.has(im.name)) continue;
+      const file = `${im.name}.${encoded.mediaType === 'image/png' ? 'png' : 'jpg'}`;
+      const ref: AssetRef = { name: file, mediaType: encoded.mediaType, width: im.width, height: im.height };
+      this.assets.set(im.name, ref);
+      this.writes.push(
+        this.store.put(file, encoded.bytes).catch(() => {
+          this.assets.delete(im.name);
+        }),
+      );
+    }
+  }
+
+  /** Waits for the writes, then points every painted picture of the layout at its asset. */
+  async attach(pages: PageLayout[]): Promise<void> {
+    await Promise.all(this.writes);
+    for (const page of pages) {
+      for (const im of page.images) {
+        const asset = this.assets.get(im.name);
+        if (asset) im.asset = asset;
+      }
+    }
+  }
+}
+
 export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
   throwIfAborted(ctx.signal);
   const { pdfjs, doc } = await openPdf(pdf, { maxPages: options.maxPages });
@@ -134,12 +172,15 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
     const fonts: Record<string, FontInfo> = {};
     const built: PageLayout[] = [];
     let chars = 0;
+    const pictures = new PictureSink(ctx.assets);
     const raw = await parseAllPages(pdf, pdfjs, doc, {
       parallelism: options.parallelism,
       signal: ctx.signal,
+      encodePictures: true,
       onPage: (done, total) => ctx.onProgress?.(0.95 * (done / total)),
       onRawPage: (p) => {
         chars += p.spans.reduce((a, s) => a + s.text.length, 0);
+        pictures.take(p);
         built[p.index] = pageLayoutFromRaw(p, fonts, null);
         return { ...p, spans: [], drawings: [] };
       },
@@ -160,6 +201,7 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
       );
     }
     const layout = finishLayout(built, raw, fonts);
+    await pictures.attach(layout.pages);
     const outline = await readOutline(
       doc,
       raw.map((p) => p.transform),

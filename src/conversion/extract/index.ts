@@ -5,11 +5,11 @@
 import { throwIfAborted } from '../errors';
 import type { AssetRef, Block, ContentArtifact, FigureBlock, Inline } from '../model/content';
 import type { FontInfo, ImageRef, LayoutArtifact, Line } from '../model/layout';
-import type { ExtractContent } from '../stages';
+import type { ExtractContent, StageContext } from '../stages';
 import { BULLET_RE, CAPTION_RE, NUMBERED_HEADING_RE, ORDERED_RE, headingLevel } from './classify';
 import { codeText } from './code';
 import { BookDictionary } from './dehyphenate';
-import { extractImages, MIN_IMAGE_PX } from './images';
+import { isPicture } from '../pdf/image-encode';
 import { inlinesText, lineInlines, mergeInlines, trimInlines } from './inlines';
 import { bodyLineSpacing, groupLines, type Group } from './paragraphs';
 import { detectTable } from './tables';
@@ -21,8 +21,7 @@ function chooseFigures(layout: LayoutArtifact): Map<number, ImageRef[]> {
   const byName = new Map<string, number[]>();
   for (const p of layout.pages) {
     for (const im of p.images) {
-      if (im.width < MIN_IMAGE_PX || im.height < MIN_IMAGE_PX) continue;
-      if (im.box.w < 2 || im.box.h < 2) continue;
+      if (!isPicture({ width: im.width, height: im.height, w: im.box.w, h: im.box.h })) continue;
       const pages = byName.get(im.name) ?? [];
       if (pages[pages.length - 1] !== p.index) pages.push(p.index);
       byName.set(im.name, pages);
@@ -84,7 +83,21 @@ function stripMarker(inlines: Inline[], re: RegExp): { marker: string; inlines: 
   return { marker: m[1], inlines: trimInlines(rest) };
 }
 
-export const extractContent: ExtractContent = async (pdf, layout, ctx) => {
+/** The encoded picture of each chosen figure (analyze_layout wrote them); warns about pictures it could not keep. */
+function figureAssets(figures: Map<number, ImageRef[]>, ctx: StageContext): Map<string, AssetRef> {
+  const assets = new Map<string, AssetRef>();
+  const lost = new Set<string>();
+  for (const list of figures.values()) {
+    for (const im of list) {
+      if (im.asset) assets.set(im.name, im.asset);
+      else lost.add(im.name);
+    }
+  }
+  if (lost.size) ctx.warn?.(`${lost.size} picture(s) could not be decoded and were left out.`);
+  return assets;
+}
+
+export const extractContent: ExtractContent = async (layout, ctx) => {
   throwIfAborted(ctx.signal);
   const fonts = layout.fonts;
   const stats = layout.fontStats;
@@ -95,21 +108,7 @@ export const extractContent: ExtractContent = async (pdf, layout, ctx) => {
   const groups = groupLines({ pages: layout.pages, stats, lineSpacing, figures });
   ctx.onProgress?.(0.3);
 
-  const wanted = new Set<string>();
-  for (const list of figures.values()) for (const im of list) wanted.add(im.name);
-  let assetsByName = new Map<string, AssetRef>();
-  if (wanted.size) {
-    try {
-      assetsByName = await extractImages(pdf, layout, wanted, ctx);
-    } catch (err) {
-      if (
-        (err as { name?: string }).name === 'ConversionError' &&
-        ['CANCELLED', 'TIMEOUT'].includes((err as { code?: string }).code ?? '')
-      )
-        throw err;
-      ctx.warn?.('Images could not be extracted; the book has text only.');
-    }
-  }
+  const assetsByName = figureAssets(figures, ctx);
   throwIfAborted(ctx.signal);
   ctx.onProgress?.(0.8);
 

@@ -2,6 +2,7 @@
  * analyze_layout's artifact: what each page holds, where, in which font.
  * Coordinates are PDF points with the origin at the page's top-left corner (y grows downwards).
  */
+import type { AssetRef } from './content';
 export interface Box {
   x: number;
   y: number;
@@ -49,6 +50,8 @@ export interface ImageRef {
   /** Intrinsic pixel size. */
   width: number;
   height: number;
+  /** The encoded picture in the job's assets; absent for decoration and images that could not be encoded. */
+  asset?: AssetRef;
 }
 
 export interface LinkRef {

@@ -7,10 +7,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { throwIfAborted } from '../errors';
-import { parsePage } from './page-parse';
+import { pictureEncoder } from './image-encode';
+import { parsePage, type ParsePageOptions } from './page-parse';
 import type { PdfjsDocument, PdfjsModule } from './pdfjs';
 import { failedPage, type RawPage } from './raw';
-import type { WorkerReply, WorkerRequest } from './worker';
+import type { WorkerInit, WorkerReply, WorkerRequest } from './worker';
 
 export interface ParsePagesOptions {
   parallelism?: number;
@@ -18,6 +19,12 @@ export interface ParsePagesOptions {
   onPage?: (done: number, total: number) => void;
   /** Called on each page as it arrives (in any order); what it returns is kept instead (e.g. a slimmed page). */
   onRawPage?: (page: RawPage) => RawPage;
+  /** Encode the pictures as pages are parsed (RawImage.encoded), once per picture and thread. */
+  encodePictures?: boolean;
+}
+
+function pageOptions(options: ParsePagesOptions): ParsePageOptions {
+  return options.encodePictures ? { onImage: pictureEncoder() } : {};
 }
 
 /** Below this many pages, starting threads (each loads pdf.js and the document) costs more than it saves. */
@@ -49,10 +56,11 @@ async function parseInto(
   doc: PdfjsDocument,
   index: number,
   options: ParsePagesOptions,
+  perPage: ParsePageOptions,
   out: RawPage[],
 ): Promise<void> {
   try {
-    out[index] = await parsePage(pdfjs, doc, index);
+    out[index] = await parsePage(pdfjs, doc, index, perPage);
   } catch (err) {
     out[index] = failedPage(index, (err as Error)?.message ?? String(err));
   }
@@ -69,9 +77,10 @@ export async function parsePagesInThread(
   doneBefore = 0,
 ): Promise<void> {
   let done = doneBefore;
+  const perPage = pageOptions(options);
   for (const index of indices) {
     throwIfAborted(options.signal);
-    await parseInto(pdfjs, doc, index, options, out);
+    await parseInto(pdfjs, doc, index, options, perPage, out);
     options.onPage?.(++done, total);
   }
 }
@@ -129,7 +138,7 @@ export async function parseAllPages(
       // A heap ceiling makes V8 collect early instead of growing (a worker that still runs out leaves its
       // pages to the calling thread).
       const w = new Worker(launch.file, {
-        workerData: { data: shared },
+        workerData: { data: shared, encodePictures: options.encodePictures ?? false } satisfies WorkerInit,
         execArgv: launch.execArgv,
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       });
@@ -157,11 +166,12 @@ export async function parseAllPages(
   options.signal?.addEventListener('abort', onAbort);
   try {
     // The calling thread takes chunks from the same queue, letting worker messages in between pages.
+    const perPage = pageOptions(options);
     while (queue.length) {
       const next = queue.shift() as number[];
       for (const index of next) {
         throwIfAborted(options.signal);
-        await parseInto(pdfjs, doc, index, options, out);
+        await parseInto(pdfjs, doc, index, options, perPage, out);
         options.onPage?.(++done, total);
         await new Promise((r) => setImmediate(r));
       }

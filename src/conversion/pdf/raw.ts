@@ -17,6 +17,12 @@ export interface RawSpan {
   spaceBefore?: boolean;
 }
 
+/** A picture encoded for the book (see image-encode.ts). */
+export interface EncodedImage {
+  bytes: Uint8Array;
+  mediaType: 'image/png' | 'image/jpeg';
+}
+
 export interface RawImage {
   /** Stable within a document: derived from the decoded pixels (same picture → same name). */
   name: string;
@@ -29,6 +35,8 @@ export interface RawImage {
   h: number;
   width: number;
   height: number;
+  /** The picture's bytes, on the first page (per parsing thread) where it is painted; absent for decoration. */
+  encoded?: EncodedImage;
 }
 
 export interface RawLink {

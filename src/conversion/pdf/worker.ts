@@ -3,12 +3,14 @@
  * page (so the parent merges in order and memory stays bounded).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { encodedBuffers, pictureEncoder } from './image-encode';
 import { openPdf } from './open';
-import { parsePage } from './page-parse';
+import { parsePage, type ParsePageOptions } from './page-parse';
 import { failedPage, type RawPage } from './raw';
 
 export interface WorkerInit {
   data: SharedArrayBuffer;
+  encodePictures: boolean;
 }
 
 export type WorkerRequest = { type: 'pages'; pages: number[] } | { type: 'close' };
@@ -29,6 +31,7 @@ async function main(): Promise<void> {
     return;
   }
   const { pdfjs, doc } = opened;
+  const perPage: ParsePageOptions = init.encodePictures ? { onImage: pictureEncoder() } : {};
   port.on('message', (msg: WorkerRequest) => {
     if (msg.type === 'close') {
       void doc.destroy().finally(() => port.close());
@@ -38,11 +41,11 @@ async function main(): Promise<void> {
       for (const index of msg.pages) {
         let page: RawPage;
         try {
-          page = await parsePage(pdfjs, doc, index);
+          page = await parsePage(pdfjs, doc, index, perPage);
         } catch (err) {
           page = failedPage(index, (err as Error)?.message ?? String(err));
         }
-        port.postMessage({ type: 'page', page } satisfies WorkerReply);
+        port.postMessage({ type: 'page', page } satisfies WorkerReply, encodedBuffers(page.images));
       }
       port.postMessage({ type: 'idle' } satisfies WorkerReply);
     })();

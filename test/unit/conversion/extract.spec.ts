@@ -20,7 +20,7 @@ async function convert(pdf: Uint8Array): Promise<{ content: ContentArtifact; ass
   const assets = new MemoryAssetStore();
   const ctx = { assets };
   const layout = await analyzeLayout(pdf, ctx, { parallelism: 1 });
-  const content = await extractContent(pdf, layout, ctx, {});
+  const content = await extractContent(layout, ctx, {});
   return { content, assets };
 }
 

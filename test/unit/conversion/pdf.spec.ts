@@ -19,7 +19,7 @@ async function outcome(pdf: Uint8Array): Promise<string> {
   const ctx = { assets: new MemoryAssetStore() };
   try {
     const layout = await analyzeLayout(pdf, ctx, { parallelism: 1 });
-    await extractContent(pdf, layout, ctx, {});
+    await extractContent(layout, ctx, {});
     return 'OK';
   } catch (err) {
     if (err instanceof ConversionError) {
