@@ -8,6 +8,7 @@ import type { AssetStore } from '../assets';
 import type { AssetRef } from '../model/content';
 import type { FontInfo, LayoutArtifact, LinkRef, PageLayout } from '../model/layout';
 import { openPdf } from '../pdf/open';
+import { linksInPageSpace, readLinks } from '../pdf/links';
 import { parseAllPages } from '../pdf/parse-pages';
 import type { RawPage } from '../pdf/raw';
 import type { AnalyzeLayout } from '../stages';
@@ -173,6 +174,7 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
     const built: PageLayout[] = [];
     let chars = 0;
     const pictures = new PictureSink(ctx.assets);
+    const links = await readLinks(pdfjs, doc);
     const raw = await parseAllPages(pdf, pdfjs, doc, {
       parallelism: options.parallelism,
       signal: ctx.signal,
@@ -181,6 +183,7 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
       onRawPage: (p) => {
         chars += p.spans.reduce((a, s) => a + s.text.length, 0);
         pictures.take(p);
+        p.links = linksInPageSpace(links.get(p.index), p.transform);
         built[p.index] = pageLayoutFromRaw(p, fonts, null);
         return { ...p, spans: [], drawings: [] };
       },

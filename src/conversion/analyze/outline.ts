@@ -1,6 +1,6 @@
 /** The PDF's outline (bookmarks), each entry resolved to a page index and a y position (top-left origin). */
 import type { OutlineEntry } from '../model/layout';
-import { resolveDest } from '../pdf/page-parse';
+import { resolveDest } from '../pdf/links';
 import type { PdfjsDocument, PdfjsOutlineItem } from '../pdf/pdfjs';
 import { cleanText } from './text-clean';
 

@@ -1,12 +1,12 @@
 /**
- * One page → spans, images, links, fonts, from a single pass over pdf.js's operator list (the text state is
+ * One page → spans, images, fonts (links: see links.ts), from a single pass over pdf.js's operator list (the text state is
  * tracked here, the way pdf.js's canvas renderer does), so no page is parsed twice.
  */
 import { createHash } from 'node:crypto';
 import type { FontInfo } from '../model/layout';
 import { fontIdFor, fontInfoFrom } from './fonts';
 import type { PdfjsDocument, PdfjsFont, PdfjsGlyph, PdfjsImage, PdfjsModule, PdfjsPage } from './pdfjs';
-import type { RawImage, RawLink, RawPage, RawSpan } from './raw';
+import type { RawImage, RawPage, RawSpan } from './raw';
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -426,95 +426,9 @@ export async function parsePage(
     result.spans = spans.spans;
     result.rotatedChars = spans.rotatedChars;
     result.fonts = [...fonts.values()];
-    result.links = await pageLinks(doc, page, vt);
     return result;
   } finally {
     page.cleanup();
     await recycleCaches(doc);
   }
-}
-
-function isRef(v: unknown): v is { num: number; gen: number } {
-  return typeof v === 'object' && v !== null && 'num' in v && 'gen' in v;
-}
-
-const namedDests = new WeakMap<object, Promise<Record<string, unknown[]> | null>>();
-
-/** All named destinations, read once per document (asking one by one re-reads the name tree every time). */
-function destinations(doc: PdfjsDocument): Promise<Record<string, unknown[]> | null> {
-  let p = namedDests.get(doc);
-  if (!p) {
-    p = doc.getDestinations().catch(() => null);
-    namedDests.set(doc, p);
-  }
-  return p;
-}
-
-/** Resolves an explicit or named destination to a page index and a point in that page's user space. */
-export async function resolveDest(
-  doc: PdfjsDocument,
-  dest: string | unknown[] | null | undefined,
-): Promise<{ page: number; x?: number; y?: number } | null> {
-  try {
-    let explicit: unknown[] | null = null;
-    if (typeof dest === 'string') {
-      const all = await destinations(doc);
-      explicit = all ? (all[dest] ?? null) : await doc.getDestination(dest);
-    } else if (Array.isArray(dest)) explicit = dest;
-    if (!explicit || explicit.length === 0) return null;
-    const target = explicit[0];
-    let page: number;
-    if (isRef(target)) page = await doc.getPageIndex(target);
-    else if (typeof target === 'number' && Number.isInteger(target)) page = target;
-    else return null;
-    const kind = (explicit[1] as { name?: string } | undefined)?.name;
-    let x: number | undefined;
-    let y: number | undefined;
-    if (kind === 'XYZ') {
-      x = typeof explicit[2] === 'number' ? explicit[2] : undefined;
-      y = typeof explicit[3] === 'number' ? explicit[3] : undefined;
-    } else if (kind === 'FitH' || kind === 'FitBH') {
-      y = typeof explicit[2] === 'number' ? explicit[2] : undefined;
-    } else if (kind === 'FitR') {
-      x = typeof explicit[2] === 'number' ? explicit[2] : undefined;
-      y = typeof explicit[5] === 'number' ? explicit[5] : undefined;
-    }
-    return { page, x, y };
-  } catch {
-    return null;
-  }
-}
-
-const SAFE_URL = /^(https?:\/\/|mailto:)/i;
-
-async function pageLinks(doc: PdfjsDocument, page: PdfjsPage, vt: Matrix): Promise<RawLink[]> {
-  let annots;
-  try {
-    annots = await page.getAnnotations({ intent: 'display' });
-  } catch {
-    return [];
-  }
-  const links: RawLink[] = [];
-  for (const a of annots) {
-    if (a.subtype !== 'Link' || !a.rect) continue;
-    const [x1, y1, x2, y2] = a.rect;
-    const p1 = [vt[0] * x1 + vt[2] * y1 + vt[4], vt[1] * x1 + vt[3] * y1 + vt[5]];
-    const p2 = [vt[0] * x2 + vt[2] * y2 + vt[4], vt[1] * x2 + vt[3] * y2 + vt[5]];
-    const box = {
-      x: Math.min(p1[0], p2[0]),
-      y: Math.min(p1[1], p2[1]),
-      w: Math.abs(p2[0] - p1[0]),
-      h: Math.abs(p2[1] - p1[1]),
-    };
-    const url = a.url ?? a.unsafeUrl;
-    if (url) {
-      if (SAFE_URL.test(url)) links.push({ ...box, url });
-      continue;
-    }
-    if (a.dest) {
-      const d = await resolveDest(doc, a.dest);
-      if (d) links.push({ ...box, destPage: d.page, destUserX: d.x, destUserY: d.y });
-    }
-  }
-  return links;
 }

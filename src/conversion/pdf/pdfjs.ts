@@ -47,6 +47,9 @@ export interface PdfjsViewport {
 
 export interface PdfjsAnnotation {
   subtype: string;
+  annotationType?: number;
+  /** Set by getAnnotationsByType. */
+  pageIndex?: number;
   rect: number[];
   url?: string;
   unsafeUrl?: string;
@@ -62,7 +65,6 @@ export interface PdfjsOperatorList {
 export interface PdfjsPage {
   getViewport(params: { scale: number }): PdfjsViewport;
   getOperatorList(params?: { annotationMode?: number; intent?: string }): Promise<PdfjsOperatorList>;
-  getAnnotations(params?: { intent?: string }): Promise<PdfjsAnnotation[]>;
   cleanup(): boolean;
   objs: PdfjsObjs;
   commonObjs: PdfjsObjs;
@@ -92,6 +94,11 @@ export interface PdfjsDocument {
   getDestination(id: string): Promise<unknown[] | null>;
   getDestinations(): Promise<Record<string, unknown[]>>;
   getPageIndex(ref: PdfjsRef): Promise<number>;
+  /** Annotations of the given types on all pages but the skipped ones (no per-page text extraction). */
+  getAnnotationsByType(
+    types: Set<number>,
+    pageIndexesToSkip: Set<number> | null,
+  ): Promise<PdfjsAnnotation[] | null>;
   getMetadata(): Promise<PdfjsMetadata>;
   /** Frees document-wide caches (fonts, images, parsed objects) on both sides of pdf.js. */
   cleanup(keepLoadedFonts?: boolean): Promise<void>;
@@ -107,6 +114,7 @@ export interface PdfjsModule {
   getDocument(params: Record<string, unknown>): PdfjsLoadingTask;
   OPS: Record<string, number>;
   AnnotationMode: Record<string, number>;
+  AnnotationType: Record<string, number>;
   ImageKind: Record<string, number>;
   PDFDateString: { toDateObject(input: string): Date | null };
   VerbosityLevel: Record<string, number>;
