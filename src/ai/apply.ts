@@ -28,7 +28,16 @@ export interface PageContext {
 }
 
 export type ApplyResult =
-  { ok: true; blocks: Block[]; idMap: Map<string, string> } | { ok: false; reason: string };
+  | {
+      ok: true;
+      blocks: Block[];
+      idMap: Map<string, string>;
+      /** The reading says its first paragraph is the rest of one begun on the previous page. */
+      joinPrevious: boolean;
+      /** The reading says its last paragraph goes on on the next page. */
+      joinNext: boolean;
+    }
+  | { ok: false; reason: string };
 
 const MAX_ARTIFACT_LINE_WORDS = 12;
 /** Lines the heuristics printed may be dropped as artifacts only in the top and bottom tenth of the page. */
@@ -200,13 +209,15 @@ function readingText(block: ReadingBlock): string {
 interface Dropped {
   /** Words of dropped lines in the top and bottom tenth of the page (running heads, page numbers). */
   margin: string[];
+  /** Those lines' text. */
+  marginText: string[];
   /** Words of dropped lines elsewhere: allowed only if the heuristics dropped them too (checked later). */
   body: string[];
 }
 
 /** Checks the artifact lines; returns the words they drop, or a reason to refuse. */
 function droppedWords(input: PageInput, reading: PageReading): Dropped | string {
-  const dropped: Dropped = { margin: [], body: [] };
+  const dropped: Dropped = { margin: [], marginText: [], body: [] };
   for (const index of new Set(reading.artifact_lines)) {
     const line = input.lines[index];
     if (!line) return `artifact line ${index} does not exist`;
@@ -214,6 +225,7 @@ function droppedWords(input: PageInput, reading: PageReading): Dropped | string 
     if (lineWords.length > MAX_ARTIFACT_LINE_WORDS) return `line ${index} is body text, not an artifact`;
     const inMargin = line.y < input.height * MARGIN || line.y > input.height * (1 - MARGIN);
     (inMargin ? dropped.margin : dropped.body).push(...lineWords);
+    if (inMargin) dropped.marginText.push(line.text);
   }
   return dropped;
 }
@@ -344,21 +356,43 @@ function continuity(ctx: PageContext, pageWords: string[]): Continuity {
   return { head: headOf(ctx, pageWords), tail: tail.inlines, tailWords: tail.count, fragment: tail.fragment };
 }
 
-/** Where a block starts on the page: the y of the first line holding its first words. */
-function locate(input: PageInput, text: string, fallback: number): number {
-  const first = words(text).slice(0, 2);
-  if (first.length === 0) return fallback;
-  for (const line of input.lines) {
-    const lineWords = words(line.text);
-    for (let i = 0; i < lineWords.length; i++) {
-      if (
-        lineWords[i] === first[0] &&
-        (first.length === 1 || i + 1 >= lineWords.length || lineWords[i + 1] === first[1])
-      )
-        return line.y;
-    }
+/**
+ * Where each block starts on the page: the y of the line holding its first words, looked for from the line where
+ * the previous block started (blocks come in reading order), then anywhere; else the previous block's y.
+ */
+class Locator {
+  private readonly lineWords: string[][];
+  private cursor = 0;
+  private y: number;
+
+  constructor(private readonly input: PageInput) {
+    this.lineWords = input.lines.map((line) => words(line.text));
+    this.y = input.lines[0]?.y ?? 0;
   }
-  return fallback;
+
+  private matches(i: number, first: string[]): boolean {
+    const lw = this.lineWords[i];
+    for (let j = 0; j < lw.length; j++) {
+      if (lw[j] !== first[0]) continue;
+      if (first.length === 1 || j + 1 >= lw.length || lw[j + 1] === first[1]) return true;
+    }
+    return false;
+  }
+
+  locate(text: string): number {
+    const first = words(text).slice(0, 2);
+    if (first.length === 0) return this.y;
+    const n = this.lineWords.length;
+    for (let k = 0; k < n; k++) {
+      const i = (this.cursor + k) % n;
+      if (this.matches(i, first)) {
+        this.cursor = i;
+        this.y = this.input.lines[i].y;
+        return this.y;
+      }
+    }
+    return this.y;
+  }
 }
 
 function toBlock(block: ReadingBlock, bank: StyleBank, page: number, y: number): Block {
@@ -544,9 +578,10 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
   );
   if (!blocksIn) return { ok: false, reason: 'paragraph continued from the previous page not at the top' };
 
+  const locator = new Locator(input);
   let y = input.lines[0]?.y ?? 0;
   const built = blocksIn.map((b) => {
-    y = locate(input, readingText(b), y);
+    y = locator.locate(readingText(b));
     return { block: toBlock(b, bank, input.page, y), caption: b.role === 'caption' };
   });
   appendTail(built, cont, input.page, y);
@@ -560,13 +595,34 @@ export function applyReading(ctx: PageContext, reading: PageReading, idsInUse: S
     return { ok: false, reason: 'the top of the page may repeat the previous page’s paragraph' };
   }
   if (losesCode(ctx.heuristic, blocks)) return { ok: false, reason: 'reading turns code into prose' };
+  const tablesLost = countTables(ctx.heuristic) - countTables(blocks);
+  if (tablesLost > 0)
+    return { ok: false, reason: `reading loses ${tablesLost} table(s) the heuristics found` };
   if (brokenSentences(blocks) > brokenSentences(ctx.heuristic)) {
     return { ok: false, reason: 'reading breaks paragraphs mid-sentence' };
   }
   const verdict = finalCheck(heuristicWords, [...wordsOf(blocks), ...dropped.margin], pairs);
   if (verdict) return { ok: false, reason: verdict };
+  const lostTokens = lostHeuristicTokens(ctx.heuristic, blocks, dropped.marginText, lineTexts);
+  if (lostTokens.length > 0) {
+    return {
+      ok: false,
+      reason: `reading loses word(s) the heuristics printed: ${lostTokens.slice(0, 3).join(', ')}`,
+    };
+  }
   const idMap = assignIds(blocks, ctx.heuristic, input.page, idsInUse);
-  return { ok: true, blocks, idMap };
+  const firstOwn = blocks.find((b) => b.kind !== 'figure' && b.kind !== 'footnote');
+  const lastOwn = [...blocks].reverse().find((b) => b.kind !== 'figure' && b.kind !== 'footnote');
+  return {
+    ok: true,
+    blocks,
+    idMap,
+    // Joins the heuristics did not make: only when the reading says so and the words were not stitched already.
+    joinPrevious:
+      reading.continues_previous_page === true && cont.head.length === 0 && firstOwn?.kind === 'paragraph',
+    joinNext:
+      reading.continues_on_next_page === true && cont.tail.length === 0 && lastOwn?.kind === 'paragraph',
+  };
 }
 
 /** Removes the continued paragraph's words from the top of the reading; undefined when they are not there. */
@@ -634,21 +690,66 @@ function mayDuplicatePrevious(
   });
 }
 
+/** Words as an independent judge counts them: runs of letters, digits and "_" (so "27th" is not "27 th"). */
+function tokens(text: string): string[] {
+  return (
+    text
+      .normalize('NFKC')
+      .toLowerCase()
+      .match(/[\p{L}\p{N}_]+/gu) ?? []
+  );
+}
+
+/**
+ * Words of the heuristic blocks (as tokens) the new blocks no longer hold, where the page prints them that way
+ * (whole on a line, or split by a line-end hyphen): text recall can only stay or rise. A token the page does not
+ * print (two words the heuristics glued together) may go.
+ */
+function lostHeuristicTokens(
+  heuristic: Block[],
+  blocks: Block[],
+  margin: string[],
+  lines: string[],
+): string[] {
+  const before = multiset(heuristic.flatMap((b) => tokens(blockText(b))));
+  const after = multiset([...blocks.flatMap((b) => tokens(blockText(b))), ...margin.flatMap(tokens)]);
+  const printed = new Set(lines.flatMap(tokens));
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const left = tokens(lines[i]).at(-1);
+    const right = tokens(lines[i + 1])[0];
+    if (left && right && /[-\u00ad\u2010]$/.test(lines[i].trimEnd())) printed.add(left + right);
+  }
+  return [...minus(before, after).keys()].filter((token) => printed.has(token));
+}
+
 function characters(list: string[]): Multiset {
   return multiset(list.flatMap((word) => [...word]));
 }
 
-/** Paragraph boundaries inside a sentence: the first ends without closing punctuation, the next starts in lower case. */
-function brokenSentences(blocks: Block[]): number {
+/**
+ * Paragraph boundaries inside a sentence, counted as the judge counts them: consecutive paragraphs (any other
+ * block in between is skipped) where the first ends in a letter, a comma or a hyphen and the next starts in
+ * lower case. Headings count as paragraphs (the structure stage turns some back into paragraphs).
+ */
+export function brokenSentences(blocks: Block[]): number {
   let broken = 0;
-  for (let i = 1; i < blocks.length; i++) {
-    const [a, b] = [blocks[i - 1], blocks[i]];
-    if (a.kind !== 'paragraph' || b.kind !== 'paragraph') continue;
-    const end = inlineText(a.inlines).trimEnd();
-    const start = inlineText(b.inlines).trimStart();
-    if (!/[.!?:;)"'\]”’]$/.test(end) && /^\p{Ll}/u.test(start)) broken++;
+  let previous: string | undefined;
+  for (const block of blocks) {
+    if (block.kind !== 'paragraph' && block.kind !== 'heading') continue;
+    const text = inlineText(block.inlines).trim();
+    if (!text) continue;
+    if (previous !== undefined && isBrokenPair(previous, text)) broken++;
+    previous = text;
   }
   return broken;
+}
+
+export function isBrokenPair(end: string, start: string): boolean {
+  return /[A-Za-z,-]$/.test(end.trimEnd()) && /^\p{Ll}/u.test(start.trimStart());
+}
+
+function countTables(blocks: Block[]): number {
+  return blocks.filter((b) => b.kind === 'table').length;
 }
 
 /** Code the heuristics recognised must stay code (its line breaks and indentation matter). */

@@ -1,7 +1,8 @@
 /**
  * For `npm run bench:ai -- --corpus DIR`: each PDF through the real engine twice — heuristics only, and with
- * enhanceContent against the local stub (which answers each page with its plain reading: larger lines headings,
- * monospace lines code, the rest paragraphs) — then the independent judge on both EPUBs.
+ * enhanceContent against the local stub (which answers each page with a correct reading built from the lines it
+ * is sent, see `correctReading`) — then the independent judge on both EPUBs, and which figures got worse.
+ * BENCH_AI_KEEP=DIR keeps each book's work directories there; BENCH_AI_EPUBCHECK=1 runs epubcheck too ("valid").
  */
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
@@ -18,25 +19,47 @@ import { AiStubServer } from './stub/ai-stub-server';
 
 const run = promisify(execFile);
 const JUDGE = resolve(process.cwd(), '../shared/tools/epub_judge.py');
-const FIGURES = [
-  'valid',
-  'text_recall',
-  'text_noise',
-  'header_leak',
-  'broken_paras',
-  'hyphen_breaks',
-  'code_recall',
+
+/** The judge's figures and which way is better: 1 higher, -1 lower, 0 neither (shown, never "worse"). */
+const FIGURES: Array<[string, 1 | -1 | 0]> = [
+  ['valid', -1],
+  ['text_recall', 1],
+  ['text_noise', -1],
+  ['header_leak', -1],
+  ['toc_recall', 1],
+  ['toc_links', 1],
+  ['broken_paras', -1],
+  ['hyphen_breaks', -1],
+  ['code_recall', 1],
+  ['image_recall', 1],
+  ['tables', 1],
+  ['headings', 0],
+  ['paragraphs', 0],
+  ['words_per_para', 0],
 ];
 
 type JudgeFigures = Record<string, number | string | null>;
 
 async function judge(pdf: string, epub: string): Promise<JudgeFigures> {
-  const { stdout } = await run('python3', [JUDGE, pdf, epub, '--json', '--no-epubcheck'], {
-    maxBuffer: 64 << 20,
-  });
+  const args = [JUDGE, pdf, epub, '--json'];
+  if (process.env.BENCH_AI_EPUBCHECK !== '1') args.push('--no-epubcheck');
+  const { stdout } = await run('python3', args, { maxBuffer: 64 << 20 });
   const parsed = JSON.parse(stdout) as Record<string, unknown>;
-  const figures = (parsed.epub ?? parsed.figures ?? parsed) as JudgeFigures;
-  return figures;
+  return (parsed.epub ?? parsed.figures ?? parsed) as JudgeFigures;
+}
+
+/** Figures where the AI run is worse than the heuristic one. */
+export function worseFigures(heuristic: JudgeFigures, ai: JudgeFigures): string[] {
+  const worse: string[] = [];
+  for (const [name, direction] of FIGURES) {
+    const [h, a] = [heuristic[name], ai[name]];
+    if (direction === 0 || typeof h !== 'number' || typeof a !== 'number') {
+      if (direction !== 0 && h !== a) worse.push(`${name} ${String(h)}→${String(a)}`);
+      continue;
+    }
+    if ((a - h) * direction < 0) worse.push(`${name} ${h}→${a}`);
+  }
+  return worse;
 }
 
 async function heuristicRun(pdf: string, dir: string): Promise<void> {
@@ -59,12 +82,13 @@ async function aiRun(from: string, dir: string, stub: AiStubServer, mode: AiMode
   });
   const { content: enhanced, report } = await enhanceContent(layout, content, { config });
   await writeFile(join(dir, WORK_FILES.content), JSON.stringify(enhanced));
+  await writeFile(join(dir, 'ai-report.json'), JSON.stringify(report, null, 1));
   await executeStage('identify_structure', dir);
   await executeStage('generate_epub', dir);
   const reasons = new Map<string, number>();
   for (const p of report.pages) {
     if (p.kept) {
-      const key = p.kept.replace(/\(.*\)/, '(…)');
+      const key = p.kept.replace(/\(.*\)/, '(…)').replace(/\d+/g, 'N');
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }
   }
@@ -77,32 +101,39 @@ async function aiRun(from: string, dir: string, stub: AiStubServer, mode: AiMode
 
 export async function compareCorpus(dir: string, mode: AiMode): Promise<void> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.pdf')).sort();
+  const keep = process.env.BENCH_AI_KEEP;
   const stub = await AiStubServer.start();
+  let worseBooks = 0;
   try {
-    console.log(`| book | run | ${FIGURES.join(' | ')} |\n|---|---|${FIGURES.map(() => '---').join('|')}|`);
+    const names = FIGURES.map(([name]) => name);
+    console.log(`| book | run | ${names.join(' | ')} |\n|---|---|${names.map(() => '---').join('|')}|`);
     for (const file of files) {
       const pdf = join(dir, file);
-      const base = await mkdtemp(join(tmpdir(), 'bench-ai-'));
+      const base = keep ? join(keep, `${file}-${mode}`) : await mkdtemp(join(tmpdir(), 'bench-ai-'));
       try {
         const heuristicDir = join(base, 'heuristic');
         const aiDir = join(base, 'ai');
-        await mkdir(heuristicDir);
+        await rm(base, { recursive: true, force: true });
+        await mkdir(heuristicDir, { recursive: true });
         await heuristicRun(pdf, heuristicDir);
         const note = await aiRun(heuristicDir, aiDir, stub, mode);
+        const results: JudgeFigures[] = [];
         for (const [label, d] of [
           ['heuristic', heuristicDir],
           [`ai ${mode}`, aiDir],
         ] as const) {
           const figures = await judge(pdf, join(d, WORK_FILES.epub));
-          console.log(
-            `| ${file} | ${label} | ${FIGURES.map((f) => String(figures[f] ?? '–')).join(' | ')} |`,
-          );
+          results.push(figures);
+          console.log(`| ${file} | ${label} | ${names.map((f) => String(figures[f] ?? '–')).join(' | ')} |`);
         }
-        console.log(`|  | ${note} |`);
+        const worse = worseFigures(results[0], results[1]);
+        if (worse.length) worseBooks++;
+        console.log(`|  | ${note}; worse: ${worse.length ? worse.join(', ') : 'none'} |`);
       } finally {
-        await rm(base, { recursive: true, force: true });
+        if (!keep) await rm(base, { recursive: true, force: true });
       }
     }
+    console.log(worseBooks ? `${worseBooks} book(s) with a worse figure` : 'no figure worse on any book');
   } finally {
     await stub.close();
   }

@@ -5,12 +5,12 @@
  * rejected requests (bad key, bad request) fall back to heuristics with a warning.
  */
 import type Redis from 'ioredis';
-import type { Block, ContentArtifact, Inline } from '../conversion/model/content';
+import type { Block, ContentArtifact, Inline, ParagraphBlock } from '../conversion/model/content';
 import type { LayoutArtifact, PageLayout } from '../conversion/model/layout';
 import { throwIfAborted } from '../conversion/errors';
 import { type AiConfig, type AiProviderName, isAiEnabled } from './config';
-import { type ApplyResult, type PageContext, applyReading } from './apply';
-import { blockText } from './blocks';
+import { type ApplyResult, type PageContext, applyReading, isBrokenPair } from './apply';
+import { blockText, inlineText } from './blocks';
 import { type ReadingCache, RedisReadingCache, type TemplateEntry, transferReading } from './cache';
 import { classifyAiFailure, describeAiFailure } from './errors';
 import { Limiter, TokenBudget } from './limits';
@@ -132,18 +132,20 @@ class EnhanceRun {
         this.report.tiers[tier as keyof typeof tiers] = { provider: t.provider, model: t.model, why: t.why };
     }
     const jobs = await this.planPages(tiers);
+    let content = this.content;
     try {
       const uncached = await this.useCache(jobs);
       const { leaders, followers } = groupByTemplate(uncached);
       await this.runBatches(leaders);
       const unmatched = this.reuseTemplates(followers, leaders);
       await this.runBatches(unmatched);
+      if (!this.transientFailure && !this.deps.signal?.aborted) content = this.rebuildContent(jobs);
     } finally {
       this.finishReport();
     }
     if (this.transientFailure) throw this.transientFailure.error;
     throwIfAborted(this.deps.signal);
-    return { content: this.rebuildContent(jobs), report: this.report };
+    return { content, report: this.report };
   }
 
   private async planPages(tiers: ReturnType<typeof resolveTiers>): Promise<PageJob[]> {
@@ -418,16 +420,38 @@ class EnhanceRun {
     this.report.durationMs = Date.now() - this.started;
   }
 
+  /**
+   * The content with the accepted readings in place. Paragraphs the readings say run on over a page break are
+   * joined; a page whose reading leaves a paragraph broken mid-sentence where the heuristics had none (at its page
+   * boundaries, say) goes back to the heuristic blocks, and the content is assembled again.
+   */
   private rebuildContent(jobs: PageJob[]): ContentArtifact {
-    const replaced = new Map<number, Block[]>();
-    const idMap = new Map<string, string>();
-    for (const job of jobs) {
-      if (!job.applied) continue;
-      replaced.set(job.input.page, job.applied.blocks);
-      for (const [from, to] of job.applied.idMap) idMap.set(from, to);
+    const heuristicBreaks = new Set(brokenPairs(this.content.blocks).map(([a, b]) => pairKey(a, b)));
+    for (let round = 0; ; round++) {
+      const assembled = assemble(this.content.blocks, jobs);
+      if (!assembled) return this.content;
+      const blame = new Set<PageJob>();
+      for (const [a, b] of brokenPairs(assembled.blocks)) {
+        if (heuristicBreaks.has(pairKey(a, b))) continue;
+        for (const block of [a, b]) {
+          const job = assembled.origin.get(block);
+          if (job) blame.add(job);
+        }
+      }
+      if (blame.size === 0 || round >= 5) return this.finishContent(assembled.blocks);
+      for (const job of blame) {
+        job.applied = undefined;
+        job.reading = undefined;
+        Object.assign(job.record, {
+          outcome: 'heuristic',
+          source: undefined,
+          kept: 'reading leaves a paragraph broken mid-sentence next to its page',
+        });
+      }
     }
-    if (replaced.size === 0) return this.content;
-    const blocks = spliceReplacements(this.content.blocks, replaced).map((b) => relink(b, idMap));
+  }
+
+  private finishContent(blocks: Block[]): ContentArtifact {
     const delta = countWords(blocks) - countWords(this.content.blocks);
     return {
       ...this.content,
@@ -439,6 +463,108 @@ class EnhanceRun {
       },
     };
   }
+}
+
+const SENTENCE_END = /[.!?:;]["”’)\]]*$/;
+
+/** Consecutive paragraphs (or headings, which may become paragraphs) that read as one paragraph broken in two. */
+function brokenPairs(blocks: Block[]): Array<[Block, Block]> {
+  const pairs: Array<[Block, Block]> = [];
+  let previous: Block | undefined;
+  for (const block of blocks) {
+    if ((block.kind !== 'paragraph' && block.kind !== 'heading') || !inlineText(block.inlines).trim())
+      continue;
+    if (previous && isBrokenPair(blockText(previous), blockText(block))) pairs.push([previous, block]);
+    previous = block;
+  }
+  return pairs;
+}
+
+function pairKey(a: Block, b: Block): string {
+  return `${words(blockText(a)).slice(-6).join(' ')}|${words(blockText(b)).slice(0, 6).join(' ')}`;
+}
+
+interface Assembled {
+  blocks: Block[];
+  /** The page job each block from a reading came from. */
+  origin: Map<Block, PageJob>;
+}
+
+/** Splices the accepted readings in, joins paragraphs across page breaks where a reading says so, relinks. */
+function assemble(original: Block[], jobs: PageJob[]): Assembled | undefined {
+  const replaced = new Map<number, Block[]>();
+  const idMap = new Map<string, string>();
+  const origin = new Map<Block, PageJob>();
+  const joinAfter = new Set<Block>();
+  const joinBefore = new Set<Block>();
+  for (const job of jobs) {
+    const applied = job.applied;
+    if (!applied) continue;
+    replaced.set(job.input.page, applied.blocks);
+    for (const [from, to] of applied.idMap) idMap.set(from, to);
+    for (const block of applied.blocks) origin.set(block, job);
+    const own = applied.blocks.filter((b) => b.kind !== 'figure' && b.kind !== 'footnote');
+    if (applied.joinPrevious && own[0]) joinBefore.add(own[0]);
+    const last = own.at(-1);
+    if (applied.joinNext && last) joinAfter.add(last);
+  }
+  if (replaced.size === 0) return undefined;
+  const spliced = spliceReplacements(original, replaced);
+  const blocks: Block[] = [];
+  let open: ParagraphBlock | undefined;
+  for (const block of spliced) {
+    if (block.kind === 'figure' || block.kind === 'footnote') {
+      blocks.push(block);
+      continue;
+    }
+    if (open && block.kind === 'paragraph' && continuesOver(open, block, joinAfter, joinBefore)) {
+      open.inlines = joinInlines(open.inlines, block.inlines);
+      if (joinAfter.has(block)) joinAfter.add(open);
+      idMap.set(block.id, open.id);
+      continue;
+    }
+    if (block.kind === 'paragraph') {
+      // A copy: the heuristic content's blocks are never changed in place.
+      const copy: ParagraphBlock = { ...block, inlines: block.inlines.map((i) => ({ ...i })) };
+      const job = origin.get(block);
+      if (job) origin.set(copy, job);
+      if (joinAfter.has(block)) joinAfter.add(copy);
+      blocks.push(copy);
+      open = copy;
+    } else {
+      blocks.push(block);
+      open = undefined;
+    }
+  }
+  return { blocks: blocks.map((b) => relink(b, idMap)), origin };
+}
+
+/** `next` (first paragraph of a later page) is the rest of `open`, as a reading says and the sentence agrees. */
+function continuesOver(
+  open: ParagraphBlock,
+  next: ParagraphBlock,
+  joinAfter: Set<Block>,
+  joinBefore: Set<Block>,
+): boolean {
+  if (next.page <= open.page) return false;
+  const after = joinAfter.has(open);
+  const before = joinBefore.has(next);
+  if (!after && !before) return false;
+  const end = inlineText(open.inlines).trimEnd();
+  const start = inlineText(next.inlines).trimStart();
+  if (!end || !start || SENTENCE_END.test(end)) return false;
+  return (after && before) || /^\p{Ll}/u.test(start);
+}
+
+/** `a` then `b` as one run of text: a word split by a line-end hyphen is joined, else a space between. */
+function joinInlines(a: Inline[], b: Inline[]): Inline[] {
+  const out = a.map((i) => ({ ...i }));
+  const last = out.at(-1);
+  const rest = b.map((i) => ({ ...i }));
+  if (last && /\p{L}-$/u.test(last.text) && /^\p{Ll}/u.test(rest[0]?.text ?? '')) {
+    last.text = last.text.slice(0, -1);
+  } else if (last && !/\s$/.test(last.text)) last.text += ' ';
+  return [...out, ...rest];
 }
 
 function templateGroup(job: PageJob): string {

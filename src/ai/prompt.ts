@@ -1,7 +1,7 @@
 /** What the model is told. Changing the wording changes PROMPT_VERSION, which invalidates cached answers. */
 import type { PageInput, ReadRequest } from './reading';
 
-export const PROMPT_VERSION = 'reading-v1';
+export const PROMPT_VERSION = 'reading-v2';
 
 export const SYSTEM_PROMPT = [
   'You read pages of a PDF book (usually technical) and give their logical reading for a reflowable e-book.',
@@ -18,6 +18,10 @@ export const SYSTEM_PROMPT = [
   '  relative to the body size); list_item (marker as printed, ordered for numbers/letters); code (keep line',
   '  breaks as \\n and leading spaces); table (rows of cells, header_row when the first row holds column titles);',
   '  caption (figure/table captions); footnote (label as printed).',
+  '- Paragraphs are whole: join all lines of a paragraph, also across columns. A paragraph that begins on an',
+  '  earlier page or goes on after this page is given as the part printed here; then set continues_previous_page',
+  '  (the first block is the rest of a paragraph begun before) or continues_on_next_page (the last block goes on).',
+  '- A grid of cells (rows of aligned short texts) is a table, one string per cell; do not turn a table into text.',
   '- Give one entry in "pages" per page you were sent, with its page number.',
 ].join('\n');
 

@@ -87,6 +87,10 @@ export const pageReadingSchema = z.object({
   blocks: z.array(readingBlockSchema).max(2000),
   /** Indexes of lines that are running headers, footers, page numbers or other debris. */
   artifact_lines: z.array(z.number().int().min(0)).max(500),
+  /** The first block is the rest of a paragraph begun on the previous page (the page starts mid-paragraph). */
+  continues_previous_page: z.boolean().optional(),
+  /** The last block is a paragraph that goes on on the next page (the page ends mid-paragraph). */
+  continues_on_next_page: z.boolean().optional(),
 });
 export type PageReading = z.infer<typeof pageReadingSchema>;
 
@@ -110,10 +114,12 @@ export const ANSWER_JSON_SCHEMA: Record<string, unknown> = {
       items: {
         type: 'object',
         additionalProperties: false,
-        required: ['page', 'blocks', 'artifact_lines'],
+        required: ['page', 'blocks', 'artifact_lines', 'continues_previous_page', 'continues_on_next_page'],
         properties: {
           page: { type: 'integer' },
           artifact_lines: { type: 'array', items: { type: 'integer' } },
+          continues_previous_page: { type: 'boolean' },
+          continues_on_next_page: { type: 'boolean' },
           blocks: {
             type: 'array',
             items: {

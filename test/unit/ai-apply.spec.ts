@@ -240,6 +240,40 @@ describe('applyReading', () => {
     expect(result).toEqual({ ok: false, reason: 'reading turns code into prose' });
   });
 
+  it('refuses a reading that loses a word the heuristics printed, even when no letter is lost', () => {
+    const page = input(0, ['It was shown at the 27th symposium.']);
+    const heuristic = [paragraph('b0', 0, 'It was shown at the 27th symposium.')];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(0, [{ role: 'paragraph', text: 'It was shown at the 27 th symposium.' }]),
+      new Set(),
+    );
+    expect(result).toEqual({ ok: false, reason: 'reading loses word(s) the heuristics printed: 27th' });
+  });
+
+  it('refuses a reading that loses a table the heuristics found', () => {
+    const page = input(1, ['Name Size', 'alpha 1']);
+    const heuristic: Block[] = [
+      {
+        id: 'b0',
+        kind: 'table',
+        page: 1,
+        y: 72,
+        rows: [
+          ['Name', 'Size'],
+          ['alpha', '1'],
+        ],
+        headerRow: true,
+      },
+    ];
+    const result = applyReading(
+      ctx({ input: page, heuristic }),
+      reading(1, [{ role: 'paragraph', text: 'Name Size alpha 1' }]),
+      new Set(),
+    );
+    expect(result).toEqual({ ok: false, reason: 'reading loses 1 table(s) the heuristics found' });
+  });
+
   it('refuses a reading that splits a sentence into two paragraphs', () => {
     const page = input(0, ['The parser reads the page and', 'keeps the order of the lines.']);
     const heuristic = [paragraph('b0', 0, 'The parser reads the page and keeps the order of the lines.')];

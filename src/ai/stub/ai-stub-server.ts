@@ -6,28 +6,18 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { type StubLine, type StubPage, readPage } from './stub-reading';
+
+export type { StubLine, StubPage };
 
 export type StubApi = 'openai' | 'anthropic';
-
-export interface StubLine {
-  index: number;
-  text: string;
-  width: number;
-  size: number;
-  bold: boolean;
-  monospace: boolean;
-}
-
-export interface StubPage {
-  page: number;
-  lines: StubLine[];
-}
 
 export interface StubRequest {
   api: StubApi;
   model: string;
   authorization: string;
   bodySize: number;
+  headingSizes: number[];
   pages: StubPage[];
   prompt: string;
   /** Characters of system + user messages. */
@@ -47,67 +37,47 @@ export interface StubOptions {
   fallback?: StubBehaviour;
 }
 
-const LINE = /^L(\d+) x=\S+ y=\S+ w=(\S+) s=(\S+) f=\S+(?: \[(\w*)\])? c=\d+ \| (.*)$/;
+const LINE = /^L(\d+) x=(\S+) y=(\S+) w=(\S+) s=(\S+) f=(.*?)(?: \[(\w*)\])? c=(\d+) \| (.*)$/;
+const PAGE = /^## page (\d+) \((\d+)x(\d+) pt, (\d+) column/;
 
 /** Pages and lines back out of the prompt our providers send (see src/ai/prompt.ts). */
-export function parsePrompt(prompt: string): { bodySize: number; pages: StubPage[] } {
+export function parsePrompt(prompt: string): { bodySize: number; headingSizes: number[]; pages: StubPage[] } {
   const bodySize = Number(/Body text size: ([\d.]+)/.exec(prompt)?.[1] ?? 10);
+  const headingSizes = (/heading sizes: ([\d., ]+)\./.exec(prompt)?.[1] ?? '')
+    .split(',')
+    .map(Number)
+    .filter((n) => n > 0);
   const pages: StubPage[] = [];
   for (const line of prompt.split('\n')) {
-    const head = /^## page (\d+)/.exec(line);
-    if (head) pages.push({ page: Number(head[1]), lines: [] });
+    const head = PAGE.exec(line);
+    if (head) {
+      const [, page, width, height, columns] = head.map(Number);
+      pages.push({ page, width, height, columns, lines: [] });
+    }
     const m = LINE.exec(line);
     if (m && pages.length) {
-      const flags = m[4] ?? '';
+      const flags = m[7] ?? '';
       pages[pages.length - 1].lines.push({
         index: Number(m[1]),
-        width: Number(m[2]),
-        size: Number(m[3]),
+        x: Number(m[2]),
+        y: Number(m[3]),
+        width: Number(m[4]),
+        size: Number(m[5]),
+        font: m[6],
         bold: flags.includes('b'),
+        italic: flags.includes('i'),
         monospace: flags.includes('m'),
-        text: m[5],
+        column: Number(m[8]),
+        text: m[9],
       });
     }
   }
-  return { bodySize, pages };
+  return { bodySize, headingSizes, pages };
 }
 
-/**
- * A plausible correct reading: larger lines are headings, monospace lines code, lone numbers page-number
- * artifacts, and body lines paragraphs (a short line ending in "." ends one).
- */
+/** A correct reading of every page of the request (see stub-reading.ts): what a good model answers. */
 export function correctReading(req: StubRequest): unknown {
-  return {
-    pages: req.pages.map((page) => {
-      const blocks: Array<Record<string, unknown>> = [];
-      const artifacts: number[] = [];
-      let paragraph: string[] = [];
-      let code: string[] = [];
-      const fullWidth = Math.max(0, ...page.lines.map((l) => l.width));
-      const flush = () => {
-        if (paragraph.length) blocks.push({ role: 'paragraph', text: paragraph.join(' ') });
-        if (code.length) blocks.push({ role: 'code', text: code.join('\n') });
-        paragraph = [];
-        code = [];
-      };
-      for (const line of page.lines) {
-        if (/^\s*\d+\s*$/.test(line.text)) artifacts.push(line.index);
-        else if (line.size > req.bodySize * 1.15) {
-          flush();
-          blocks.push({ role: 'heading', level: line.size > req.bodySize * 1.6 ? 1 : 2, text: line.text });
-        } else if (line.monospace) {
-          if (paragraph.length) flush();
-          code.push(line.text);
-        } else {
-          if (code.length) flush();
-          paragraph.push(line.text);
-          if (/[.]$/.test(line.text) && line.width < fullWidth * 0.8) flush();
-        }
-      }
-      flush();
-      return { page: page.page, blocks, artifact_lines: artifacts };
-    }),
-  };
+  return { pages: req.pages.map((page) => readPage(page, req.bodySize, req.headingSizes)) };
 }
 
 function readBody(req: IncomingMessage): Promise<string> {
