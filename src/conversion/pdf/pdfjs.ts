@@ -2,6 +2,7 @@
  * Loading pdf.js (an ES module) from this CommonJS code base, and the minimal typed surface we use.
  * pdf.js runs in "fake worker" mode inside whatever thread calls it: our own worker threads give the parallelism.
  */
+import { installSyncDecompression } from './sync-decompress';
 import { dirname, join } from 'node:path';
 
 export interface PdfjsGlyph {
@@ -177,6 +178,7 @@ async function importPdfjs(): Promise<PdfjsModule> {
 
 /** The pdf.js module (legacy build: the one meant for Node), imported once per thread. */
 export function loadPdfjs(): Promise<PdfjsModule> {
+  installSyncDecompression();
   loaded ??= importPdfjs();
   return loaded;
 }
