@@ -9,6 +9,8 @@ import { generateEpub } from './epub';
 import { calculateQuality } from './quality';
 import type { ConversionOptions, StageContext, StageName } from './stages';
 import { WORK_FILES } from './workdir';
+import { writeJsonFile } from './json-file';
+import { tuneHeapForConversion } from './heap';
 import type { LayoutArtifact } from './model/layout';
 import type { ContentArtifact } from './model/content';
 import type { BookStructure } from './model/book';
@@ -30,7 +32,7 @@ async function readJson<T>(workDir: string, file: string): Promise<T> {
 }
 
 async function writeJson(workDir: string, file: string, value: unknown): Promise<void> {
-  await writeFile(join(workDir, file), JSON.stringify(value));
+  await writeJsonFile(join(workDir, file), value);
 }
 
 export async function executeStage(
@@ -38,6 +40,7 @@ export async function executeStage(
   workDir: string,
   options: StageRunOptions = {},
 ): Promise<StageOutcome> {
+  tuneHeapForConversion();
   const warnings: string[] = [];
   const ctx: StageContext = {
     signal: options.signal,
