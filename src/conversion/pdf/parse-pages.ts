@@ -31,6 +31,15 @@ function pageOptions(options: ParsePagesOptions): ParsePageOptions {
 export const MIN_PAGES_FOR_WORKERS = 16;
 const WORKER_HEAP_MB = 192;
 
+/**
+ * Parsing threads when the caller does not say: one core is left to V8's own helper threads (GC, compiler),
+ * which a parsing thread keeps busy too. Measured on 2 cores: one parsing thread converts every corpus book
+ * faster than two (each extra thread also loads pdf.js, opens the document and parses its fonts again).
+ */
+export function defaultParserThreads(): number {
+  return Math.max(1, availableParallelism() - 1);
+}
+
 interface WorkerLaunch {
   file: string;
   execArgv: string[];
@@ -99,7 +108,7 @@ export async function parseAllPages(
   const out: RawPage[] = new Array(total);
   const all = Array.from({ length: total }, (_, i) => i);
   const launch = workerLaunch();
-  const threads = Math.max(1, Math.min(options.parallelism ?? availableParallelism(), Math.ceil(total / 4)));
+  const threads = Math.max(1, Math.min(options.parallelism ?? defaultParserThreads(), Math.ceil(total / 4)));
   if (!launch || threads <= 1 || total < MIN_PAGES_FOR_WORKERS) {
     await parsePagesInThread(pdfjs, doc, all, options, total, out);
     return out;
