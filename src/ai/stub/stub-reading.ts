@@ -121,7 +121,9 @@ function findTables(page: StubPage, skip: Set<number>): Array<{ lines: StubLine[
     else rows.push([line]);
   }
   for (const row of rows) row.sort((a, b) => a.x - b.x);
-  const short = (l: StubLine) => wordCount(l.text) <= 8 && l.width < page.width * 0.4;
+  // Cells are short; two columns of prose side by side are not a table.
+  const short = (l: StubLine) =>
+    wordCount(l.text) <= 4 || (wordCount(l.text) <= 6 && l.width < page.width * 0.25);
   const tables: Array<{ lines: StubLine[][] }> = [];
   let run: StubLine[][] = [];
   const close = () => {
