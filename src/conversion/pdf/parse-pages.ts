@@ -21,6 +21,11 @@ export interface ParsePagesOptions {
   onRawPage?: (page: RawPage) => RawPage;
   /** Encode the pictures as pages are parsed (RawImage.encoded), once per picture and thread. */
   encodePictures?: boolean;
+  /**
+   * false: the calling thread only hands out pages and collects them, and all `parallelism` parsers are worker
+   * threads (it still parses what a dead worker leaves behind). Default true: it is one of the parsers.
+   */
+  callingThreadParses?: boolean;
 }
 
 function pageOptions(options: ParsePagesOptions): ParsePageOptions {
@@ -41,19 +46,23 @@ export function defaultParserThreads(): number {
 }
 
 interface WorkerLaunch {
-  file: string;
-  execArgv: string[];
+  /** A file to run, or (eval) code that registers tsx and then requires the TypeScript worker. */
+  source: string;
+  eval: boolean;
 }
 
-/** The compiled worker; from TypeScript sources (tests, dev) the worker runs through tsx when it is installed. */
+/**
+ * The compiled worker; from TypeScript sources (tests, dev) the worker registers tsx's CommonJS hook first
+ * (`--import tsx` in a worker's execArgv does not reach worker threads on Node 20).
+ */
 function workerLaunch(): WorkerLaunch | null {
   const js = join(__dirname, 'worker.js');
-  if (existsSync(js)) return { file: js, execArgv: [] };
+  if (existsSync(js)) return { source: js, eval: false };
   const ts = join(__dirname, 'worker.ts');
   if (!existsSync(ts)) return null;
   try {
-    require.resolve('tsx');
-    return { file: ts, execArgv: ['--import', 'tsx'] };
+    const tsx = require.resolve('tsx/cjs');
+    return { source: `require(${JSON.stringify(tsx)}); require(${JSON.stringify(ts)});`, eval: true };
   } catch {
     return null;
   }
@@ -123,8 +132,10 @@ export async function parseAllPages(
   const leftovers: number[] = [];
   let failure: unknown = null;
 
+  const callingThreadParses = options.callingThreadParses ?? true;
+  const workerCount = callingThreadParses ? threads - 1 : threads;
   const workersDone = new Promise<void>((resolve) => {
-    let alive = threads - 1;
+    let alive = workerCount;
     const assigned = new Map<Worker, number[][]>();
     const feed = (w: Worker) => {
       const mine = assigned.get(w) ?? [];
@@ -143,12 +154,12 @@ export async function parseAllPages(
       assigned.delete(w);
       if (--alive === 0) resolve();
     };
-    for (let t = 0; t < threads - 1; t++) {
+    for (let t = 0; t < workerCount; t++) {
       // A heap ceiling makes V8 collect early instead of growing (a worker that still runs out leaves its
       // pages to the calling thread).
-      const w = new Worker(launch.file, {
+      const w = new Worker(launch.source, {
+        eval: launch.eval,
         workerData: { data: shared, encodePictures: options.encodePictures ?? false } satisfies WorkerInit,
-        execArgv: launch.execArgv,
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       });
       workers.push(w);
@@ -176,7 +187,7 @@ export async function parseAllPages(
   try {
     // The calling thread takes chunks from the same queue, letting worker messages in between pages.
     const perPage = pageOptions(options);
-    while (queue.length) {
+    while (callingThreadParses && queue.length) {
       const next = queue.shift() as number[];
       for (const index of next) {
         throwIfAborted(options.signal);
