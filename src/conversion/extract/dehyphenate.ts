@@ -57,9 +57,12 @@ export class BookDictionary {
     const first = m[1];
     const second = n[1];
     if (prev.trimEnd().endsWith('\u00AD')) return 'join';
+    const joined = first + second;
+    // Words in capitals ("ELE-" + "MENT") split like any other: the book's own words decide.
+    const capitals = (w: string) => w === w.toUpperCase() && w !== w.toLowerCase();
+    if (capitals(first) && capitals(second)) return this.has(joined) ? 'join' : 'keep';
     // "non-" + "Linear": a capital after the hyphen is a compound, never a split word.
     if (second[0] !== second[0].toLowerCase()) return 'keep';
-    const joined = first + second;
     if (this.has(joined)) return 'join';
     if (this.hasCompound(`${first}-${second}`)) return 'keep';
     return 'join';

@@ -179,6 +179,28 @@ function pageItems(page: PageLayout, input: GroupingInput): Item[] {
   return items;
 }
 
+/**
+ * A line that is mostly inline code but opens with a lowercase word in the text font, right under an
+ * unfinished sentence, is that sentence going on ("… requires dst to be ex-" / "panded using
+ * asn1_create_element()."), not a code block.
+ */
+function proseWithCode(
+  kind: LineKind,
+  line: Line,
+  cur: Group | null,
+  samePlace: boolean,
+  input: GroupingInput,
+): boolean {
+  if (kind !== 'code' || !samePlace || !cur || (cur.kind !== 'para' && cur.kind !== 'list')) return false;
+  const first = line.spans.find((s) => s.text.trim());
+  if (!first || input.stats.monospaceFontIds.includes(first.fontId)) return false;
+  const last = cur.lines[cur.lines.length - 1].line;
+  // Lowercase, or the rest of a word the line above cut with a hyphen ("ELE-" / "MENT is NULL").
+  if (!/^\p{Ll}/u.test(first.text.trimStart()) && !/\p{L}[-‐\u00AD]$/u.test(last.text)) return false;
+  const gap = line.box.y - last.box.y;
+  return !TERMINAL_RE.test(last.text) && gap > 0 && gap < 1.45 * Math.max(input.lineSpacing, last.size);
+}
+
 export function groupLines(input: GroupingInput): Group[] {
   const groups: Group[] = [];
   const deferred: Group[] = [];
@@ -248,11 +270,13 @@ export function groupLines(input: GroupingInput): Group[] {
         g.lines.push({ line, page: page.index });
         continue;
       }
-      const kind = item.kind as LineKind;
       if (prevItem?.page !== page) lastFootnote = null;
       const prev = prevItem?.line ?? null;
       const samePlace = prev !== null && prevItem?.page === page && prev.column === line.column;
       const cur = open as Group | null;
+      const kind = proseWithCode(item.kind as LineKind, line, cur, samePlace, input)
+        ? 'body'
+        : (item.kind as LineKind);
 
       const footnoteGoesOn =
         lastFootnote !== null && kind === 'body' && samePlace && line.size < input.stats.bodySize * 0.92;
@@ -409,7 +433,15 @@ export function groupLines(input: GroupingInput): Group[] {
           const sizeOk = Math.abs(line.size - lastLine.size) <= 0.15 * lastLine.size;
           const indented = m.leftAligned[col] && line.box.x - left > 0.9 * line.size;
           const lower = /^[\p{Ll}]/u.test(text);
-          continues = sizeOk && !TERMINAL_RE.test(lastText) && (lower || !indented);
+          // A short bold line after text in regular weight opens the new page or column with a title set at
+          // body size ("Other new features"), not with the rest of the sentence.
+          const boldTitle =
+            line.bold &&
+            !lastLine.bold &&
+            !lower &&
+            !TERMINAL_RE.test(text) &&
+            line.box.x + line.box.w < right - 2.5 * line.size;
+          continues = sizeOk && !TERMINAL_RE.test(lastText) && (lower || !indented) && !boldTitle;
         }
       }
       if (continues && cur) {
