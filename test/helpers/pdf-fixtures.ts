@@ -440,3 +440,88 @@ export async function manyPagesPdf(n: number): Promise<Uint8Array> {
   }
   return finish(doc);
 }
+
+/**
+ * Six pages with a running footer "User Manual N / 6" and, at the top of pages 2–5, numbered section titles
+ * that look alike once digits are masked ("3.4 External links", "5.4 External links", …) but are headings,
+ * not running text. Their numbers do not follow the page numbers.
+ */
+export const LOOK_ALIKE_SECTIONS = [3, 5, 8, 12];
+export async function lookAlikeHeadingsPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  for (let i = 0; i < 6; i++) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    let y = 72;
+    if (i >= 1 && i <= 4) {
+      writeLines(page, [`${LOOK_ALIKE_SECTIONS[i - 1]}.4 External links`], { y, size: 13, font: f.bold });
+      y += 30;
+    }
+    const body = wrap(`Body text of page ${i + 1}. ` + LOREM[i % LOREM.length] + '.', f.regular, 11, 468);
+    writeLines(page, body, { y, size: 11, font: f.regular });
+    writeLines(page, [`User Manual ${i + 1} / 6`], { y: PAGE_H - 50, size: 9, font: f.regular });
+  }
+  return finish(doc);
+}
+
+/**
+ * A page ending in an unfinished line ("… of the polar") and a next page that opens with a bold title set at
+ * body size ("Other New Features") above indented text.
+ */
+export async function boldTitleAtPageTopPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const p1 = doc.addPage([PAGE_W, PAGE_H]);
+  const p2 = doc.addPage([PAGE_W, PAGE_H]);
+  const filler = wrap(LOREM.join(' ') + ' ' + LOREM.join(' '), f.regular, 11, 440);
+  writeLines(p1, filler, { x: 96, y: 72, font: f.regular });
+  writeLines(p1, ['The last item changes the orientation of every axis of the polar'], {
+    x: 96,
+    y: 700,
+    font: f.regular,
+  });
+  writeLines(p2, ['Other New Features'], { y: 72, font: f.bold });
+  const body = wrap(LOREM.join(' '), f.regular, 11, 440);
+  writeLines(p2, body, { x: 96, y: 100, font: f.regular });
+  return finish(doc);
+}
+
+/**
+ * A sentence whose second line is mostly inline code but opens with the rest of a hyphenated word:
+ * "… requires the node to be ex-" / "panded using" + `asn1_create_element_of_node()` + ".".
+ */
+export async function proseWithInlineCodePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const size = 11;
+  writeLines(page, ['Creating a deep copy of a node variable requires the node to be ex-'], {
+    y: 100,
+    font: f.regular,
+  });
+  const y = PAGE_H - 100 - size * 1.3 - size;
+  const lead = 'panded using ';
+  const code = 'asn1_create_element_of_node()';
+  page.drawText(lead, { x: MARGIN, y, size, font: f.regular });
+  const x2 = MARGIN + f.regular.widthOfTextAtSize(lead, size);
+  page.drawText(code, { x: x2, y, size, font: f.mono });
+  page.drawText('.', { x: x2 + f.mono.widthOfTextAtSize(code, size), y, size, font: f.regular });
+  writeLines(page, ['An expanded node can then be copied again.'], { y: 160, font: f.regular });
+  return finish(doc);
+}
+
+/**
+ * Six pages whose page numbers sit well above the bottom edge (a tall bottom margin, 80% of the page height),
+ * under one body paragraph "Body text of page N".
+ */
+export async function tallMarginPageNumbersPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  for (let i = 0; i < 6; i++) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    const body = wrap(`Body text of page ${i + 1}. ` + LOREM[i % LOREM.length], f.regular, 11, 468);
+    writeLines(page, body, { y: 200, size: 11, font: f.regular });
+    writeLines(page, [String(i + 5)], { x: PAGE_W / 2 - 5, y: 0.8 * PAGE_H, size: 11, font: f.regular });
+  }
+  return finish(doc);
+}

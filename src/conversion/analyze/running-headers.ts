@@ -45,11 +45,40 @@ function slotKey(zone: Zone, line: Line): string {
   return `${zone}|${Math.round(line.box.y / 3)}|${line.fontId}|${Math.round(line.size)}`;
 }
 
+/**
+ * Whether lines sharing a masked pattern are running text rather than look-alike headings ("5.4.4 External
+ * links", "5.5.8 External links" at the top of different pages): running text either repeats word for word
+ * on several pages ("Chapter 3. Syntax") or carries a number that follows the page ("Manual 25 / 278").
+ * A pattern with neither a letter nor a digit (a lone bullet) never is.
+ */
+function isRunningPattern(masked: string, occurrences: Array<{ page: number; text: string }>): boolean {
+  if (!/[\p{L}#]/u.test(masked)) return false;
+  if (!masked.includes('#')) return true;
+  const pagesByText = new Map<string, Set<number>>();
+  const offsets = new Map<number, Set<number>>();
+  for (const { page, text } of occurrences) {
+    const exact = text.normalize('NFKC').toLowerCase().replace(/\s+/g, ' ').trim();
+    const set = pagesByText.get(exact) ?? new Set<number>();
+    set.add(page);
+    pagesByText.set(exact, set);
+    for (const m of text.matchAll(/\d+/g)) {
+      const offset = Number(m[0]) - page;
+      const on = offsets.get(offset) ?? new Set<number>();
+      on.add(page);
+      offsets.set(offset, on);
+    }
+  }
+  if ([...pagesByText.values()].some((set) => set.size >= 2)) return true;
+  const pages = new Set(occurrences.map((o) => o.page)).size;
+  return [...offsets.values()].some((set) => set.size >= Math.max(2, 0.8 * pages));
+}
+
 /** Marks artifact lines in place; returns the masked patterns recognised as running text. */
 export function markRunningText(pages: PageLines[]): string[] {
   const n = pages.length;
   const threshold = n >= 6 ? 3 : 2;
   const textCounts = new Map<string, Set<number>>();
+  const occurrences = new Map<string, Array<{ page: number; text: string }>>();
   const candidates = pages.map((p) => edgeCandidates(p));
   candidates.forEach((cands, i) => {
     for (const { line, zone } of cands) {
@@ -57,8 +86,22 @@ export function markRunningText(pages: PageLines[]): string[] {
       let set = textCounts.get(key);
       if (!set) textCounts.set(key, (set = new Set()));
       set.add(i);
+      const occ = occurrences.get(key) ?? [];
+      occ.push({ page: i, text: line.text });
+      occurrences.set(key, occ);
     }
   });
+  const running = new Map<string, boolean>();
+  const isRunning = (zone: Zone, masked: string): boolean => {
+    const key = `${zone}|${masked}`;
+    let r = running.get(key);
+    if (r === undefined) {
+      r =
+        (textCounts.get(key)?.size ?? 0) >= threshold && isRunningPattern(masked, occurrences.get(key) ?? []);
+      running.set(key, r);
+    }
+    return r;
+  };
   const patterns = new Set<string>();
   const slotCounts = new Map<string, number>();
   candidates.forEach((cands) => {
@@ -66,11 +109,7 @@ export function markRunningText(pages: PageLines[]): string[] {
       const masked = maskText(line.text);
       if (isPageNumberText(line.text)) {
         line.artifact = 'page_number';
-      } else if (
-        n >= 2 &&
-        (textCounts.get(`${zone}|${masked}`)?.size ?? 0) >= threshold &&
-        masked.length <= 160
-      ) {
+      } else if (n >= 2 && masked.length <= 160 && isRunning(zone, masked)) {
         line.artifact = zone === 'top' ? 'header' : 'footer';
         patterns.add(masked);
       }
@@ -102,5 +141,31 @@ export function markRunningText(pages: PageLines[]): string[] {
       if (gap > 0.6 * line.size) line.artifact = zone === 'top' ? 'header' : 'footer';
     }
   });
+  markLoosePageNumbers(pages, threshold);
   return [...patterns];
+}
+
+/**
+ * Page numbers set farther from the edge than EDGE_FRACTION (a tall bottom margin): a bare number that is
+ * the first or last line of its page and follows the page index like the same kind of number on other pages.
+ */
+function markLoosePageNumbers(pages: PageLines[], threshold: number): void {
+  const byOffset = new Map<number, Line[]>();
+  pages.forEach((page, i) => {
+    const body = page.lines.filter((l) => !l.artifact);
+    if (body.length === 0) return;
+    const byY = [...body].sort((a, b) => a.box.y - b.box.y);
+    for (const line of new Set([byY[0], byY[byY.length - 1]])) {
+      const t = line.text.trim();
+      if (!/^\d{1,4}$/.test(t)) continue;
+      const offset = Number(t) - i;
+      const list = byOffset.get(offset) ?? [];
+      list.push(line);
+      byOffset.set(offset, list);
+    }
+  });
+  for (const lines of byOffset.values()) {
+    if (lines.length < threshold) continue;
+    for (const l of lines) l.artifact = 'page_number';
+  }
 }

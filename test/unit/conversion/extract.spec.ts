@@ -1,16 +1,23 @@
 import { analyzeLayout } from '../../../src/conversion/analyze';
 import { extractContent } from '../../../src/conversion/extract';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
+import { BookDictionary } from '../../../src/conversion/extract/dehyphenate';
+import type { LayoutArtifact } from '../../../src/conversion/model/layout';
 import type { Block, ContentArtifact, Inline } from '../../../src/conversion/model/content';
 import {
   CODE_LINES,
+  LOOK_ALIKE_SECTIONS,
   TABLE_ROWS,
   codePdf,
   fontHeadingsPdf,
   hyphenationPdf,
   imagePdf,
   linksPdf,
+  lookAlikeHeadingsPdf,
+  boldTitleAtPageTopPdf,
   pageBreakParagraphPdf,
+  proseWithInlineCodePdf,
+  tallMarginPageNumbersPdf,
   runningHeadersPdf,
   tablePdf,
   twoColumnPdf,
@@ -133,5 +140,52 @@ describe('extractContent', () => {
     expect(alpha).toMatch(/Alpha column text ends here\.$/);
     const beta = all.find((t) => t.startsWith('Beta column text begins'));
     expect(beta).toMatch(/Beta column text ends here\.$/);
+  });
+});
+
+describe('extractContent on look-alike layouts', () => {
+  it('keeps numbered titles at page tops that look alike once digits are masked, and drops the footer', async () => {
+    const { content } = await convert(await lookAlikeHeadingsPdf());
+    const all = texts(content.blocks);
+    for (const n of LOOK_ALIKE_SECTIONS) expect(all).toContain(`${n}.4 External links`);
+    expect(all.join('\n')).not.toContain('User Manual');
+  });
+
+  it('drops page numbers set far above the bottom edge when they follow the pages', async () => {
+    const { content } = await convert(await tallMarginPageNumbersPdf());
+    const all = texts(content.blocks);
+    expect(all.filter((t) => /^\d+$/.test(t.trim()))).toEqual([]);
+    expect(all.filter((t) => /^\d+\s|\s\d+$/.test(t.trim()))).toEqual([]);
+    for (let i = 1; i <= 6; i++) expect(all.join('\n')).toContain(`Body text of page ${i}.`);
+  });
+
+  it('starts a new block at a bold title opening the next page, even after an unfinished line', async () => {
+    const { content } = await convert(await boldTitleAtPageTopPdf());
+    const all = texts(content.blocks);
+    expect(all).toContain('Other New Features');
+    expect(all.some((t) => t.includes('polar Other New Features'))).toBe(false);
+    const title = content.blocks.find((b) => texts([b])[0] === 'Other New Features');
+    expect(title?.kind).toBe('heading');
+  });
+
+  it('reads a hyphen-continued line that is mostly inline code as the same paragraph, not a code block', async () => {
+    const { content } = await convert(await proseWithInlineCodePdf());
+    expect(content.blocks.filter((b) => b.kind === 'code')).toHaveLength(0);
+    const para = texts(content.blocks).find((t) => t.startsWith('Creating a deep copy'));
+    expect(para).toContain('to be expanded using asn1_create_element_of_node().');
+  });
+});
+
+describe('BookDictionary', () => {
+  const dictOf = (texts: string[]) =>
+    BookDictionary.fromLayout({
+      pages: [{ lines: texts.map((t) => ({ text: t })) }],
+    } as unknown as LayoutArtifact);
+
+  it('joins a word in capitals split by a hyphen when the book uses the whole word', () => {
+    const dict = dictOf(['ASN1_ELEMENT_NOT_FOUND if the ELEMENT is missing', 'a NON-ASCII name']);
+    expect(dict.decide('if ELE-', 'MENT is NULL')).toBe('join');
+    expect(dict.decide('a NON-', 'ASCII name')).toBe('keep');
+    expect(dict.decide('a non-', 'Linear map')).toBe('keep');
   });
 });
