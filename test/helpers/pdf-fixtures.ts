@@ -525,3 +525,33 @@ export async function tallMarginPageNumbersPdf(): Promise<Uint8Array> {
   }
   return finish(doc);
 }
+
+/** A listing whose line numbers are set in the text font, short lines included ("113 }"), then a numbered title. */
+export const NUMBERED_LISTING = [
+  '111 \\def\\foo#1{%',
+  '112 \\expandafter\\bar\\csname#1\\endcsname',
+  '113 }',
+];
+export async function numberedListingPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(page, ['The macro below defines the helper used by every option of the package.'], {
+    y: 100,
+    font: f.regular,
+  });
+  let y = 130;
+  for (const l of NUMBERED_LISTING) {
+    const [num, ...rest] = l.split(' ');
+    const base = PAGE_H - y - 9;
+    page.drawText(num, { x: MARGIN, y: base, size: 7, font: f.regular });
+    page.drawText(rest.join(' '), { x: MARGIN + 20, y: base, size: 9, font: f.mono });
+    y += 11;
+  }
+  writeLines(page, ['2.3 \\DeclareThing'], { y: y + 14, size: 11, font: f.mono });
+  writeLines(page, ['This command declares a thing and is described in the section above.'], {
+    y: y + 40,
+    font: f.regular,
+  });
+  return finish(doc);
+}

@@ -24,9 +24,16 @@ export function headingLevel(size: number, stats: FontStatistics): number {
   return bigger + 1;
 }
 
+/** A listing line with its line number in the text font: "202" then only monospace text ("}%"). */
+function numberedCodeLine(line: Line, stats: FontStatistics): boolean {
+  const spans = line.spans.filter((s) => s.text.trim());
+  if (spans.length < 2 || !/^\d{1,5}$/.test(spans[0].text.trim())) return false;
+  return spans.slice(1).every((s) => stats.monospaceFontIds.includes(s.fontId));
+}
+
 export function classifyLine(line: Line, ctx: ClassifyContext): LineKind {
   const body = ctx.stats.bodySize;
-  if (line.monospace && line.size < body * 1.3) return 'code';
+  if ((line.monospace || numberedCodeLine(line, ctx.stats)) && line.size < body * 1.3) return 'code';
   if (
     line.size >= body * 1.12 &&
     /\p{L}/u.test(line.text) &&

@@ -58,11 +58,11 @@ export class BookDictionary {
     const second = n[1];
     if (prev.trimEnd().endsWith('\u00AD')) return 'join';
     const joined = first + second;
-    // Words in capitals ("ELE-" + "MENT") split like any other: the book's own words decide.
+    // Words in capitals ("ELE-" + "MENT", "DEFEC-" + "TIVE") split like any other: only a compound the book
+    // uses ("NON-ASCII") keeps its hyphen.
     const capitals = (w: string) => w === w.toUpperCase() && w !== w.toLowerCase();
-    if (capitals(first) && capitals(second)) return this.has(joined) ? 'join' : 'keep';
     // "non-" + "Linear": a capital after the hyphen is a compound, never a split word.
-    if (second[0] !== second[0].toLowerCase()) return 'keep';
+    if (!(capitals(first) && capitals(second)) && second[0] !== second[0].toLowerCase()) return 'keep';
     if (this.has(joined)) return 'join';
     if (this.hasCompound(`${first}-${second}`)) return 'keep';
     return 'join';

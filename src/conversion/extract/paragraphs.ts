@@ -320,7 +320,17 @@ export function groupLines(input: GroupingInput): Group[] {
           continue;
         }
         side = null;
-        if (cur && cur.kind === 'code' && samePlace && line.box.y - prev!.box.y < 3 * spacing) {
+        // A numbered title set in a larger monospace font ("6.3.5 \DeclareDefaultOption") after a listing
+        // starts a block of its own.
+        const numberedTitle =
+          /^\d+(?:\.\d+)+\.?\s+\S/.test(line.text) && prev !== null && line.size > 1.05 * prev.size;
+        if (
+          cur &&
+          cur.kind === 'code' &&
+          samePlace &&
+          line.box.y - prev!.box.y < 3 * spacing &&
+          !numberedTitle
+        ) {
           cur.lines.push({ line, page: page.index });
         } else {
           close();

@@ -14,6 +14,8 @@ import {
   imagePdf,
   linksPdf,
   lookAlikeHeadingsPdf,
+  NUMBERED_LISTING,
+  numberedListingPdf,
   boldTitleAtPageTopPdf,
   pageBreakParagraphPdf,
   proseWithInlineCodePdf,
@@ -159,6 +161,18 @@ describe('extractContent on look-alike layouts', () => {
     for (let i = 1; i <= 6; i++) expect(all.join('\n')).toContain(`Body text of page ${i}.`);
   });
 
+  it('keeps a listing with line numbers in the text font as one code block, and a numbered title after it apart', async () => {
+    const { content } = await convert(await numberedListingPdf());
+    const code = content.blocks.filter((b) => b.kind === 'code');
+    expect(
+      texts(code)[0]
+        .split('\n')
+        .map((l) => l.trim()),
+    ).toEqual(NUMBERED_LISTING);
+    expect(code.some((b) => texts([b])[0].includes('113 }') && texts([b])[0].includes('2.3'))).toBe(false);
+    expect(texts(content.blocks)).toContain('2.3 \\DeclareThing');
+  });
+
   it('starts a new block at a bold title opening the next page, even after an unfinished line', async () => {
     const { content } = await convert(await boldTitleAtPageTopPdf());
     const all = texts(content.blocks);
@@ -182,9 +196,10 @@ describe('BookDictionary', () => {
       pages: [{ lines: texts.map((t) => ({ text: t })) }],
     } as unknown as LayoutArtifact);
 
-  it('joins a word in capitals split by a hyphen when the book uses the whole word', () => {
+  it('joins a word in capitals split by a hyphen unless the book uses it as a compound', () => {
     const dict = dictOf(['ASN1_ELEMENT_NOT_FOUND if the ELEMENT is missing', 'a NON-ASCII name']);
     expect(dict.decide('if ELE-', 'MENT is NULL')).toBe('join');
+    expect(dict.decide('PROVE DEFEC-', 'TIVE, YOU ASSUME')).toBe('join');
     expect(dict.decide('a NON-', 'ASCII name')).toBe('keep');
     expect(dict.decide('a non-', 'Linear map')).toBe('keep');
   });
