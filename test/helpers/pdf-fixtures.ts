@@ -555,3 +555,19 @@ export async function numberedListingPdf(): Promise<Uint8Array> {
   });
   return finish(doc);
 }
+
+/** A bulleted list item set in the text font whose words are mostly inline code: "• hyperref redefines \@xfootnotenext, …". */
+export async function bulletWithInlineCodePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const size = 11;
+  writeLines(page, ['The package changes a few internal macros of the kernel:'], { y: 100, font: f.regular });
+  const base = PAGE_H - 100 - size * 1.3 - size;
+  const lead = '• redefines ';
+  const code = '\\@xfootnotenext, \\@xfootnotemark, \\@mpfootnotetext';
+  page.drawText(lead, { x: MARGIN, y: base, size, font: f.regular });
+  page.drawText(code, { x: MARGIN + f.regular.widthOfTextAtSize(lead, size), y: base, size, font: f.mono });
+  writeLines(page, ['Other macros are left alone.'], { y: 160, font: f.regular });
+  return finish(doc);
+}

@@ -180,9 +180,10 @@ function pageItems(page: PageLayout, input: GroupingInput): Item[] {
 }
 
 /**
- * A line that is mostly inline code but opens with a lowercase word in the text font, right under an
- * unfinished sentence, is that sentence going on ("… requires dst to be ex-" / "panded using
- * asn1_create_element()."), not a code block.
+ * A line that is mostly inline code can still be prose: a list item whose bullet is set in the text font
+ * ("• hyperref redefines \@xfootnotenext, …"), or the next line of an unfinished sentence when it opens with a
+ * lowercase word in the text font or with the rest of a word the line above cut with a hyphen ("… requires dst
+ * to be ex-" / "panded using asn1_create_element()."; "… set in hyper-" / "ref.cfg:").
  */
 function proseWithCode(
   kind: LineKind,
@@ -191,12 +192,15 @@ function proseWithCode(
   samePlace: boolean,
   input: GroupingInput,
 ): boolean {
-  if (kind !== 'code' || !samePlace || !cur || (cur.kind !== 'para' && cur.kind !== 'list')) return false;
+  if (kind !== 'code') return false;
   const first = line.spans.find((s) => s.text.trim());
-  if (!first || input.stats.monospaceFontIds.includes(first.fontId)) return false;
+  if (!first) return false;
+  const firstMono = input.stats.monospaceFontIds.includes(first.fontId);
+  if (!firstMono && BULLET_RE.test(first.text.trimStart())) return true;
+  if (!samePlace || !cur || (cur.kind !== 'para' && cur.kind !== 'list')) return false;
   const last = cur.lines[cur.lines.length - 1].line;
-  // Lowercase, or the rest of a word the line above cut with a hyphen ("ELE-" / "MENT is NULL").
-  if (!/^\p{Ll}/u.test(first.text.trimStart()) && !/\p{L}[-‐\u00AD]$/u.test(last.text)) return false;
+  const cut = /\p{L}[-‐\u00AD]$/u.test(last.text);
+  if (!cut && (firstMono || !/^\p{Ll}/u.test(first.text.trimStart()))) return false;
   const gap = line.box.y - last.box.y;
   return !TERMINAL_RE.test(last.text) && gap > 0 && gap < 1.45 * Math.max(input.lineSpacing, last.size);
 }

@@ -17,6 +17,7 @@ import {
   NUMBERED_LISTING,
   numberedListingPdf,
   boldTitleAtPageTopPdf,
+  bulletWithInlineCodePdf,
   pageBreakParagraphPdf,
   proseWithInlineCodePdf,
   tallMarginPageNumbersPdf,
@@ -171,6 +172,13 @@ describe('extractContent on look-alike layouts', () => {
     ).toEqual(NUMBERED_LISTING);
     expect(code.some((b) => texts([b])[0].includes('113 }') && texts([b])[0].includes('2.3'))).toBe(false);
     expect(texts(content.blocks)).toContain('2.3 \\DeclareThing');
+  });
+
+  it('reads a bulleted line that is mostly inline code as a list item, not a code block', async () => {
+    const { content } = await convert(await bulletWithInlineCodePdf());
+    expect(content.blocks.filter((b) => b.kind === 'code')).toHaveLength(0);
+    const item = content.blocks.find((b) => b.kind === 'list_item');
+    expect(item && texts([item])[0]).toBe('redefines \\@xfootnotenext, \\@xfootnotemark, \\@mpfootnotetext');
   });
 
   it('starts a new block at a bold title opening the next page, even after an unfinished line', async () => {
