@@ -571,3 +571,49 @@ export async function bulletWithInlineCodePdf(): Promise<Uint8Array> {
   writeLines(page, ['Other macros are left alone.'], { y: 160, font: f.regular });
   return finish(doc);
 }
+
+/** The TeX logo in running text, its E lowered by 0.3 em: "Support for Plain T" + lowered "E" + "X (plain.def) files." */
+export async function loweredLetterPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const size = 11;
+  const base = PAGE_H - 100 - size;
+  const parts: Array<[string, number]> = [
+    ['Support for Plain T', 0],
+    ['E', -0.3 * size],
+    ['X (plain.def) files is kept for old documents.', 0],
+  ];
+  let x = MARGIN;
+  for (const [t, dy] of parts) {
+    page.drawText(t, { x, y: base + dy, size, font: f.regular });
+    x += f.regular.widthOfTextAtSize(t, size) - 0.1 * size;
+  }
+  writeLines(page, ['A second paragraph follows after a blank line.'], { y: 140, font: f.regular });
+  return finish(doc);
+}
+
+/**
+ * A sentence cut by a page break, the next page opening with a diagram's labels in tiny type (no shapes
+ * found around them) before the sentence goes on: "… nested to a depth k, and each" / labels / "loop has n paths …".
+ */
+export async function tinyLabelsPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const p1 = doc.addPage([PAGE_W, PAGE_H]);
+  const p2 = doc.addPage([PAGE_W, PAGE_H]);
+  const filler = wrap(LOREM.join(' '), f.regular, 11, 468);
+  writeLines(p1, filler, { y: 72, font: f.regular });
+  writeLines(p1, ['In general, if loops are nested to a depth k, and each'], { y: 700, font: f.regular });
+  writeLines(p2, ['Outer Tree', 'i1 t1', 'Nested Tree', 'Exit Guard'], {
+    x: 200,
+    y: 72,
+    size: 5,
+    font: f.bold,
+  });
+  writeLines(p2, ['loop has n paths through it, the tree grows with every path.'], {
+    y: 140,
+    font: f.regular,
+  });
+  return finish(doc);
+}

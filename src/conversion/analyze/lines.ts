@@ -36,7 +36,14 @@ export function buildRows(spans: RawSpan[]): Row[] {
       const minH = Math.min(s.h, r.bottom - r.top);
       const sameBase = Math.abs(s.base - r.base) < 0.25 * Math.min(s.size, r.size);
       const scripted = Math.min(s.size, r.size) < 0.85 * Math.max(s.size, r.size);
-      if ((sameBase || (ov > 0.55 * minH && scripted)) && ov > bestOverlap) {
+      // A letter lowered or raised inside a word (the E of the TeX and LaTeX logos) touches its neighbours.
+      const shifted =
+        !sameBase &&
+        ov > 0.6 * minH &&
+        r.spans.some(
+          (t) => Math.abs(s.x - (t.x + t.w)) < 0.3 * s.size || Math.abs(t.x - (s.x + s.w)) < 0.3 * s.size,
+        );
+      if ((sameBase || shifted || (ov > 0.55 * minH && scripted)) && ov > bestOverlap) {
         best = r;
         bestOverlap = ov;
       }

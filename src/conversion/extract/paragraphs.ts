@@ -157,6 +157,16 @@ function labelRegions(page: PageLayout, lines: Line[]): Map<Line, number> {
 function pageItems(page: PageLayout, input: GroupingInput): Item[] {
   const lines = page.lines.filter((l) => !l.artifact && !isOrnament(l.text));
   const labels = labelRegions(page, lines);
+  // Labels of a diagram whose shapes were not found (no figure region): three or more short lines in a
+  // type far smaller than the body's stay out of the paragraph flow, like labels inside a region.
+  const tiny = lines.filter(
+    (l) =>
+      !labels.has(l) &&
+      l.size < 0.6 * input.stats.bodySize &&
+      l.text.length <= 40 &&
+      !CAPTION_RE.test(l.text),
+  );
+  if (tiny.length >= 3) for (const l of tiny) labels.set(l, -1);
   const items: Item[] = lines.map((line) => {
     const region = labels.get(line);
     if (region !== undefined) return { line, page, kind: 'figtext', region };

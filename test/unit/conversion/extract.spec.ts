@@ -14,6 +14,7 @@ import {
   imagePdf,
   linksPdf,
   lookAlikeHeadingsPdf,
+  loweredLetterPdf,
   NUMBERED_LISTING,
   numberedListingPdf,
   boldTitleAtPageTopPdf,
@@ -21,6 +22,7 @@ import {
   pageBreakParagraphPdf,
   proseWithInlineCodePdf,
   tallMarginPageNumbersPdf,
+  tinyLabelsPdf,
   runningHeadersPdf,
   tablePdf,
   twoColumnPdf,
@@ -179,6 +181,22 @@ describe('extractContent on look-alike layouts', () => {
     expect(content.blocks.filter((b) => b.kind === 'code')).toHaveLength(0);
     const item = content.blocks.find((b) => b.kind === 'list_item');
     expect(item && texts([item])[0]).toBe('redefines \\@xfootnotenext, \\@xfootnotemark, \\@mpfootnotetext');
+  });
+
+  it('keeps a letter lowered inside a word (the TeX logo) in its line', async () => {
+    const { content } = await convert(await loweredLetterPdf());
+    const all = texts(content.blocks);
+    expect(all[0]).toBe('Support for Plain TEX (plain.def) files is kept for old documents.');
+    expect(all).not.toContain('E');
+  });
+
+  it("keeps a diagram's tiny labels out of a sentence that goes on past them", async () => {
+    const { content } = await convert(await tinyLabelsPdf());
+    const all = texts(content.blocks);
+    expect(all).toContain(
+      'In general, if loops are nested to a depth k, and each loop has n paths through it, the tree grows with every path.',
+    );
+    expect(all.some((t) => t.includes('Nested Tree'))).toBe(true);
   });
 
   it('starts a new block at a bold title opening the next page, even after an unfinished line', async () => {
