@@ -617,3 +617,26 @@ export async function tinyLabelsPdf(): Promise<Uint8Array> {
   });
   return finish(doc);
 }
+
+/** A line of mostly inline code inside a sentence, ending in a word cut by a hyphen ("…, including func-" / "tion"). */
+export async function codeLineEndingInCutWordPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const size = 11;
+  writeLines(page, ['The server supports features of the language server protocol'], {
+    y: 100,
+    font: f.regular,
+  });
+  const base = PAGE_H - 100 - size * 1.3 - size;
+  const code = '(https://example.org/wiki/Language_Server_Protocol)';
+  page.drawText(code, { x: MARGIN, y: base, size, font: f.mono });
+  page.drawText(', including func-', {
+    x: MARGIN + f.mono.widthOfTextAtSize(code, size),
+    y: base,
+    size,
+    font: f.regular,
+  });
+  writeLines(page, ['tion signature and variable matching.'], { y: 100 + 2 * size * 1.3, font: f.regular });
+  return finish(doc);
+}

@@ -48,8 +48,10 @@ export class BookDictionary {
   /**
    * How to join a line ending in `prev` with the next line starting with `next`:
    * 'join' (drop the hyphen, no space), 'keep' (keep the hyphen, no space) or 'space' (not hyphenated).
+   * In code (`code`: the hyphen is set in a monospace font) a hyphen is the identifier's own ("bitops-bitwise-"
+   * + "and") unless the book uses the joined word.
    */
-  decide(prev: string, next: string): 'join' | 'keep' | 'space' {
+  decide(prev: string, next: string, code = false): 'join' | 'keep' | 'space' {
     const m = HYPHEN_END_RE.exec(prev.trimEnd());
     if (!m) return 'space';
     const n = LEADING_WORD_RE.exec(next.trimStart());
@@ -65,6 +67,6 @@ export class BookDictionary {
     if (!(capitals(first) && capitals(second)) && second[0] !== second[0].toLowerCase()) return 'keep';
     if (this.has(joined)) return 'join';
     if (this.hasCompound(`${first}-${second}`)) return 'keep';
-    return 'join';
+    return code ? 'keep' : 'join';
   }
 }

@@ -62,8 +62,8 @@ function joinLines(lines: Array<{ line: Line; page: number }>, ctx: BuildContext
   for (const { line, page } of lines) {
     const inl = lineInlines(line, ctx.fonts, ctx.layout.pages[page]?.links ?? []);
     if (out.length) {
-      const decision = ctx.dict.decide(prevText, line.text);
       const last = out[out.length - 1];
+      const decision = ctx.dict.decide(prevText, line.text, Boolean(last.monospace));
       if (decision === 'join') last.text = last.text.replace(/[-‐\u00AD]\s*$/, '');
       else if (decision === 'keep') last.text = last.text.replace(/\s+$/, '');
       else if (!/\s$/.test(last.text)) last.text += ' ';

@@ -192,8 +192,8 @@ function pageItems(page: PageLayout, input: GroupingInput): Item[] {
 /**
  * A line that is mostly inline code can still be prose: a list item whose bullet is set in the text font
  * ("• hyperref redefines \@xfootnotenext, …"), or the next line of an unfinished sentence when it opens with a
- * lowercase word in the text font or with the rest of a word the line above cut with a hyphen ("… requires dst
- * to be ex-" / "panded using asn1_create_element()."; "… set in hyper-" / "ref.cfg:").
+ * lowercase word in the text font, with the rest of a word the line above cut with a hyphen ("… requires dst
+ * to be ex-" / "panded using asn1_create_element()."; "… set in hyper-" / "ref.cfg:"), or ends in a cut word.
  */
 function proseWithCode(
   kind: LineKind,
@@ -210,7 +210,9 @@ function proseWithCode(
   if (!samePlace || !cur || (cur.kind !== 'para' && cur.kind !== 'list')) return false;
   const last = cur.lines[cur.lines.length - 1].line;
   const cut = /\p{L}[-‐\u00AD]$/u.test(last.text);
-  if (!cut && (firstMono || !/^\p{Ll}/u.test(first.text.trimStart()))) return false;
+  // A line of code never ends in a word cut by a hyphen ("(LSP) (https://…), including func-").
+  const cuts = /\p{Ll}{2}[-‐\u00AD]$/u.test(line.text);
+  if (!cut && !cuts && (firstMono || !/^\p{Ll}/u.test(first.text.trimStart()))) return false;
   const gap = line.box.y - last.box.y;
   return !TERMINAL_RE.test(last.text) && gap > 0 && gap < 1.45 * Math.max(input.lineSpacing, last.size);
 }

@@ -6,6 +6,7 @@ import type { LayoutArtifact } from '../../../src/conversion/model/layout';
 import type { Block, ContentArtifact, Inline } from '../../../src/conversion/model/content';
 import {
   CODE_LINES,
+  codeLineEndingInCutWordPdf,
   LOOK_ALIKE_SECTIONS,
   TABLE_ROWS,
   codePdf,
@@ -199,6 +200,12 @@ describe('extractContent on look-alike layouts', () => {
     expect(all.some((t) => t.includes('Nested Tree'))).toBe(true);
   });
 
+  it('reads a line of mostly inline code that ends in a hyphen-cut word as part of its sentence', async () => {
+    const { content } = await convert(await codeLineEndingInCutWordPdf());
+    expect(content.blocks.filter((b) => b.kind === 'code')).toHaveLength(0);
+    expect(texts(content.blocks).join('\n')).toContain('including function signature and variable matching.');
+  });
+
   it('starts a new block at a bold title opening the next page, even after an unfinished line', async () => {
     const { content } = await convert(await boldTitleAtPageTopPdf());
     const all = texts(content.blocks);
@@ -228,5 +235,7 @@ describe('BookDictionary', () => {
     expect(dict.decide('PROVE DEFEC-', 'TIVE, YOU ASSUME')).toBe('join');
     expect(dict.decide('a NON-', 'ASCII name')).toBe('keep');
     expect(dict.decide('a non-', 'Linear map')).toBe('keep');
+    expect(dict.decide('bitops-bitwise-', 'and, crypto-sha1', true)).toBe('keep');
+    expect(dict.decide('the ELE-', 'MENT list', true)).toBe('join');
   });
 });
