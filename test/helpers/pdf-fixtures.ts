@@ -640,3 +640,23 @@ export async function codeLineEndingInCutWordPdf(): Promise<Uint8Array> {
   writeLines(page, ['tion signature and variable matching.'], { y: 100 + 2 * size * 1.3, font: f.regular });
   return finish(doc);
 }
+
+/** An indented monospace listing followed, at the same size, by a numbered title in monospace set further left. */
+export async function outdentedCodeTitlePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(page, ['Users of the package can test the switch as a boolean:'], { y: 100, font: f.regular });
+  writeLines(page, ['\\boolean{foobar@verbose}', '\\ifverbose\\fi'], {
+    x: MARGIN + 40,
+    y: 124,
+    size: 10,
+    font: f.mono,
+  });
+  writeLines(page, ['2.2.3 \\DeclareComplementaryOption'], { y: 170, size: 10, font: f.mono });
+  writeLines(page, ['Sometimes contrasting names are used for the two states of a switch.'], {
+    y: 196,
+    font: f.regular,
+  });
+  return finish(doc);
+}

@@ -336,10 +336,12 @@ export function groupLines(input: GroupingInput): Group[] {
           continue;
         }
         side = null;
-        // A numbered title set in a larger monospace font ("6.3.5 \DeclareDefaultOption") after a listing
-        // starts a block of its own.
+        // A numbered title set in monospace ("6.3.5 \DeclareDefaultOption") after a listing starts a block of
+        // its own when it is larger than the listing or stands out to its left.
         const numberedTitle =
-          /^\d+(?:\.\d+)+\.?\s+\S/.test(line.text) && prev !== null && line.size > 1.05 * prev.size;
+          /^\d+(?:\.\d+)+\.?\s+\S/.test(line.text) &&
+          prev !== null &&
+          (line.size > 1.05 * prev.size || line.box.x < prev.box.x - line.size);
         if (
           cur &&
           cur.kind === 'code' &&

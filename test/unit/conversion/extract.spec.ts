@@ -18,6 +18,7 @@ import {
   loweredLetterPdf,
   NUMBERED_LISTING,
   numberedListingPdf,
+  outdentedCodeTitlePdf,
   boldTitleAtPageTopPdf,
   bulletWithInlineCodePdf,
   pageBreakParagraphPdf,
@@ -204,6 +205,13 @@ describe('extractContent on look-alike layouts', () => {
     const { content } = await convert(await codeLineEndingInCutWordPdf());
     expect(content.blocks.filter((b) => b.kind === 'code')).toHaveLength(0);
     expect(texts(content.blocks).join('\n')).toContain('including function signature and variable matching.');
+  });
+
+  it('starts a new block at a numbered monospace title set left of the listing before it', async () => {
+    const { content } = await convert(await outdentedCodeTitlePdf());
+    const all = texts(content.blocks);
+    expect(all.some((t) => t.includes('\\ifverbose') && t.includes('2.2.3'))).toBe(false);
+    expect(all).toContain('2.2.3 \\DeclareComplementaryOption');
   });
 
   it('starts a new block at a bold title opening the next page, even after an unfinished line', async () => {
