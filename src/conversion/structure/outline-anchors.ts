@@ -127,6 +127,19 @@ function leadWordsOf(block: Block): string[] {
   return words;
 }
 
+/**
+ * A heading that is the title spelled with other hyphens or spaces ("Non-regular files" for the outline's
+ * "Nonregular files"), after any numbering: the same letters in the same order.
+ */
+function sameTitleLetters(words: readonly string[], title: readonly string[]): boolean {
+  const letters = title.join('');
+  for (let numbering = 0; numbering <= Math.min(3, words.length - 1); numbering++) {
+    if (numbering > 0 && !isBareNumbering(words.slice(0, numbering))) continue;
+    if (words.slice(numbering).join('') === letters) return true;
+  }
+  return false;
+}
+
 function matchBlock(list: BlockList, index: number, title: string[]): Match | null {
   const block = list.blocks[index];
   if (!canHoldHeading(block)) return null;
@@ -156,6 +169,9 @@ function matchBlock(list: BlockList, index: number, title: string[]): Match | nu
   if (block.kind === 'heading' && words.length < title.length + 4) {
     const continues = continuation(list, index, words, title);
     if (continues > 0) return { index, quality: 0.95, offset: 0, headingWords: title, continues };
+  }
+  if (block.kind === 'heading' && words.length <= title.length + 6 && sameTitleLetters(words, title)) {
+    return { index, quality: 0.9 + bonus, offset: 0, headingWords: words, continues: 0 };
   }
   const shortEnough = block.kind === 'heading' || words.length <= title.length + 2;
   if (shortEnough && title.length >= 3 && wordOverlap(title, words.slice(0, title.length + 4)) >= 0.8) {

@@ -213,6 +213,26 @@ describe('identify_structure with an outline', () => {
     expect(book.toc[0].children[0].anchorId).toBe('m');
   });
 
+  it('anchors an entry at its heading when the two spell a compound differently', async () => {
+    const spelled: Block[] = [
+      heading('s1', 0, 72, '2.12 Regular files', 2),
+      para('s2', 0, 100, LOREM),
+      heading('s3', 0, 300, '2.13 Non-regular files', 2),
+      para('s4', 0, 330, LOREM),
+    ];
+    const toc = [entry('Regular files', 0, 60), entry('Nonregular files', 0, 290)];
+    const warnings: string[] = [];
+    const book = await identifyStructure(layoutOf(1, toc), contentOf(spelled), {
+      ...ctx(),
+      warn: (m: string) => warnings.push(m),
+    });
+    expect(book.toc.map((e) => [e.title, e.anchorId])).toEqual([
+      ['Regular files', 's1'],
+      ['Nonregular files', 's3'],
+    ]);
+    expect(warnings.join()).not.toMatch(/not found/);
+  });
+
   it('places an entry whose title is nowhere in the text at the closest block', async () => {
     const odd = [...outline, entry('Something the page never says', 2, 320)];
     const warnings: string[] = [];
