@@ -164,6 +164,7 @@ function snapshotBuiltins(): () => void {
 }
 
 async function importPdfjs(): Promise<PdfjsModule> {
+  installSyncDecompression();
   const restore = snapshotBuiltins();
   try {
     // Loading the worker side here too (pdf.js runs it in this thread) avoids a second lazy import later.
@@ -178,7 +179,6 @@ async function importPdfjs(): Promise<PdfjsModule> {
 
 /** The pdf.js module (legacy build: the one meant for Node), imported once per thread. */
 export function loadPdfjs(): Promise<PdfjsModule> {
-  installSyncDecompression();
   loaded ??= importPdfjs();
   return loaded;
 }
