@@ -42,6 +42,18 @@ interface TextState {
 const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
 /** A gap wider than this (in ems) between two glyphs ends a span (the line builder turns it into a space). */
 export const WORD_GAP_EM = 0.15;
+/** A space glyph that moves the pen less than this (in ems) leaves no visible gap. */
+const COLLAPSED_SPACE_EM = 0.08;
+
+/**
+ * A space character that word and character spacing (Tw, Tc) shrink to almost nothing is not a word break:
+ * Ghostscript's output of groff pages sets "neg ative" with such a space inside the word. The glyphs'
+ * positions then decide, as for text without space characters.
+ */
+function collapsedSpace(advance: number, fontSize: number): boolean {
+  return Math.abs(fontSize) > 0 && advance < COLLAPSED_SPACE_EM * Math.abs(fontSize);
+}
+
 /** At most this many vector drawing boxes are kept per page. */
 const MAX_DRAWINGS = 3000;
 
@@ -245,7 +257,7 @@ export async function parsePage(
           continue;
         }
         if (uni.trim() === '') {
-          spans.space();
+          if (!collapsedSpace(adv + spacing * st.fontDirection, fontSize)) spans.space();
           continue;
         }
         const tx0 = st.x + startX * hScale;

@@ -1,0 +1,62 @@
+/**
+ * Small PDFs that imitate what producers other than TeX write (Ghostscript, Word, FrameMaker, FOP,
+ * Asciidoctor PDF...), generated with pdf-lib for the engine's tests.
+ */
+import {
+  PDFDocument,
+  PDFFont,
+  PDFPage,
+  StandardFonts,
+  beginText,
+  endText,
+  moveText,
+  setCharacterSpacing,
+  setFontAndSize,
+  setWordSpacing,
+  showText,
+} from 'pdf-lib';
+import { LOREM, PAGE_H, PAGE_W, wrap } from './pdf-fixtures';
+
+/** Shows `parts` one after the other on one line, each with its own word and character spacing (Tw, Tc). */
+function showSpaced(
+  page: PDFPage,
+  font: PDFFont,
+  size: number,
+  x: number,
+  yFromTop: number,
+  parts: Array<{ text: string; tw?: number; tc?: number }>,
+): void {
+  const key = page.node.newFontDictionary(font.name, font.ref);
+  page.pushOperators(beginText(), setFontAndSize(key, size), moveText(x, PAGE_H - yFromTop - size));
+  for (const p of parts) {
+    // Within one text object each Tj starts where the previous one ended.
+    page.pushOperators(
+      setWordSpacing(p.tw ?? 0),
+      setCharacterSpacing(p.tc ?? 0),
+      showText(font.encodeText(p.text)),
+    );
+  }
+  page.pushOperators(endText());
+}
+
+/**
+ * Ghostscript's rendering of groff pages: a space character inside a word ("neg ative") that word spacing
+ * shrinks to nothing, next to real spaces between words.
+ */
+export async function collapsedSpacePdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.TimesRoman);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  let y = 72;
+  for (const line of wrap(LOREM.join(' '), font, 11, PAGE_W - 144)) {
+    page.drawText(line, { x: 72, y: PAGE_H - y - 11, size: 11, font });
+    y += 14;
+  }
+  // "so neg ative indices": the space after "neg" advances 2.75 - 2.6 = 0.15 pt.
+  showSpaced(page, font, 11, 72, y, [
+    { text: 'Indices are counted so ' },
+    { text: 'neg ative', tw: -2.6 },
+    { text: ' indices count back from the end of the array.' },
+  ]);
+  return doc.save();
+}
