@@ -22,7 +22,73 @@ function overlapV(aTop: number, aBottom: number, bTop: number, bBottom: number):
   return Math.min(aBottom, bBottom) - Math.max(aTop, bTop);
 }
 
-/** Groups spans sharing a baseline (superscripts and subscripts join the row they overlap most). */
+/** Horizontal gap between two spans (negative when they overlap). */
+function gapX(a: RawSpan, b: RawSpan): number {
+  return Math.max(a.x - (b.x + b.w), b.x - (a.x + a.w));
+}
+
+/**
+ * A script and the text it belongs to (or a limit and its big operator): close along the row and
+ * overlapping in height. Words of two lines of small type set one under the other do not overlap in height.
+ */
+function besideSpan(s: RawSpan, t: RawSpan): boolean {
+  const em = Math.min(s.size, t.size);
+  return (
+    gapX(s, t) < FRAGMENT_GAP_EM * em && overlapV(s.y, s.y + s.h, t.y, t.y + t.h) > 0.4 * Math.min(s.h, t.h)
+  );
+}
+
+/**
+ * Two rows of different sizes that overlap vertically are one line when the row with fewer spans sits beside
+ * the other's text (superscripts, subscripts, a big operator), not over or under it; a row of another size across a gutter (an
+ * index's letter heading in the next column, a label beside a column of small type) is not part of it.
+ */
+function scriptsOf(main: Row, other: Row): boolean {
+  const ov = overlapV(other.top, other.bottom, main.top, main.bottom);
+  const minH = Math.min(other.bottom - other.top, main.bottom - main.top);
+  const scripted = Math.min(other.size, main.size) < 0.85 * Math.max(other.size, main.size);
+  if (!scripted || ov <= 0.55 * minH) return false;
+  const few = other.spans.length <= main.spans.length ? other : main;
+  const many = few === other ? main : other;
+  return few.spans.every((s) => many.spans.some((t) => besideSpan(s, t)));
+}
+
+function mergeInto(target: Row, from: Row): void {
+  const chars = (r: Row) => r.spans.reduce((n, s) => n + s.text.length, 0);
+  if (chars(from) > chars(target)) {
+    target.size = from.size;
+    target.base = from.base;
+  }
+  target.spans.push(...from.spans);
+  target.top = Math.min(target.top, from.top);
+  target.bottom = Math.max(target.bottom, from.bottom);
+}
+
+/** Joins rows of superscripts and subscripts (and big operators) to the row of text they sit beside. */
+function joinScriptRows(rows: Row[]): Row[] {
+  const out: Row[] = [];
+  for (const r of rows) {
+    let target: Row | null = null;
+    let best = 0;
+    for (let i = out.length - 1; i >= 0 && i >= out.length - 4; i--) {
+      const o = out[i];
+      if (r.base - o.base > Math.max(r.size, o.size)) break;
+      const ov = overlapV(r.top, r.bottom, o.top, o.bottom);
+      if (ov > best && scriptsOf(o, r)) {
+        target = o;
+        best = ov;
+      }
+    }
+    if (target) mergeInto(target, r);
+    else out.push(r);
+  }
+  return out;
+}
+
+/**
+ * Groups spans sharing a baseline, then joins superscripts and subscripts to the row of text they sit beside
+ * (see joinScriptRows).
+ */
 export function buildRows(spans: RawSpan[]): Row[] {
   const sorted = [...spans].sort((a, b) => a.base - b.base || a.x - b.x);
   const rows: Row[] = [];
@@ -35,7 +101,6 @@ export function buildRows(spans: RawSpan[]): Row[] {
       const ov = overlapV(s.y, s.y + s.h, r.top, r.bottom);
       const minH = Math.min(s.h, r.bottom - r.top);
       const sameBase = Math.abs(s.base - r.base) < 0.25 * Math.min(s.size, r.size);
-      const scripted = Math.min(s.size, r.size) < 0.85 * Math.max(s.size, r.size);
       // A letter lowered or raised inside a word (the E of the TeX and LaTeX logos) touches its neighbours.
       const shifted =
         !sameBase &&
@@ -43,7 +108,7 @@ export function buildRows(spans: RawSpan[]): Row[] {
         r.spans.some(
           (t) => Math.abs(s.x - (t.x + t.w)) < 0.3 * s.size || Math.abs(t.x - (s.x + s.w)) < 0.3 * s.size,
         );
-      if ((sameBase || shifted || (ov > 0.55 * minH && scripted)) && ov > bestOverlap) {
+      if ((sameBase || shifted) && ov > bestOverlap) {
         best = r;
         bestOverlap = ov;
       }
@@ -60,8 +125,9 @@ export function buildRows(spans: RawSpan[]): Row[] {
       rows.push({ base: s.base, top: s.y, bottom: s.y + s.h, size: s.size, spans: [s] });
     }
   }
-  for (const r of rows) r.spans.sort((a, b) => a.x - b.x);
-  return rows;
+  const joined = joinScriptRows(rows);
+  for (const r of joined) r.spans.sort((a, b) => a.x - b.x);
+  return joined;
 }
 
 function charWidth(s: { text: string; w: number; size: number }): number {
@@ -210,7 +276,10 @@ export function buildFragments(spans: RawSpan[], ctx: FragmentContext): Line[][]
     for (const s of row.spans) {
       const bothMono =
         cur.length > 0 && ctx.fonts[cur[cur.length - 1].fontId]?.monospace && ctx.fonts[s.fontId]?.monospace;
-      const limit = (bothMono ? 4 : FRAGMENT_GAP_EM) * Math.max(row.size, s.size);
+      // Measured in the smaller of the two neighbours' sizes: a bigger letter on the same baseline across a
+      // gutter (an index's "T" beside "png . . . 80") does not widen the gap a row may bridge.
+      const em = cur.length ? Math.min(cur[cur.length - 1].size, s.size) : s.size;
+      const limit = (bothMono ? 4 : FRAGMENT_GAP_EM) * em;
       if (cur.length && s.x - right > limit) {
         frags.push(cur);
         cur = [];

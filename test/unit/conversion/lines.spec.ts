@@ -1,0 +1,81 @@
+import { buildFragments, type FragmentContext } from '../../../src/conversion/analyze/lines';
+import type { RawSpan } from '../../../src/conversion/pdf/raw';
+
+const ctx: FragmentContext = {
+  fonts: {
+    r: { id: 'r', name: 'CMR9', bold: false, italic: false, monospace: false },
+    b: { id: 'b', name: 'CMBX12', bold: true, italic: false, monospace: false },
+  },
+  links: [],
+};
+
+/** A span of `text` with its baseline at `base`, in font `fontId` at `size` points (0.5 em per character). */
+function span(text: string, x: number, base: number, size: number, fontId = 'r'): RawSpan {
+  return {
+    text,
+    x,
+    y: base - 0.8 * size,
+    w: 0.5 * size * text.length,
+    h: size,
+    base,
+    size,
+    fontId,
+    spaceBefore: true,
+  };
+}
+
+function texts(rows: ReturnType<typeof buildFragments>): string[][] {
+  return rows.map((r) => r.map((l) => l.text));
+}
+
+describe('buildFragments', () => {
+  it('keeps an index letter heading of the right column out of the left column rows it overlaps', () => {
+    // Left column: 9pt entries 11pt apart; right column: a 14pt letter "T" whose height covers two of them,
+    // one on the same baseline, set 17pt past the end of the left entry (less than 1.6 em of 14pt, more
+    // than 1.6 em of 9pt).
+    const spans = [
+      span('png . . . 80', 90, 317, 9),
+      span('points . . 71', 90, 328, 9),
+      span('T', 161, 317.2, 14.3, 'b'),
+    ];
+    const rows = texts(buildFragments(spans, ctx));
+    expect(rows).toContainEqual(['png . . . 80', 'T']);
+    expect(rows).toContainEqual(['points . . 71']);
+  });
+
+  it('does not chain two rows of small type through a bigger letter beside them', () => {
+    // "vcov" and "vector" are one under the other in the right column; the 14pt "R" of the left column
+    // overlaps both in height. They must stay two lines, not one with their letters interleaved.
+    const spans = [
+      span('vcov . . . 59', 315, 542.6, 9),
+      span('R', 89.5, 549.5, 14.3, 'b'),
+      span('vector . . 8', 315, 553, 9),
+    ];
+    const rows = texts(buildFragments(spans, ctx)).flat();
+    expect(rows).toEqual(expect.arrayContaining(['vcov . . . 59', 'vector . . 8', 'R']));
+  });
+
+  it('joins a footnote mark to the word it follows, even when the line starts far to its left', () => {
+    const spans = [
+      span('Comments', 90, 300, 10),
+      span('almost', 133, 300, 10),
+      { ...span('2', 163.5, 296, 6), spaceBefore: false },
+    ];
+    expect(texts(buildFragments(spans, ctx))).toEqual([['Comments almost2']]);
+  });
+
+  it('keeps two lines of tiny type apart when a bigger title shares the second one`s baseline', () => {
+    // A slide thumbnail: "There Is No" over "Largest Prime" at 3.5pt, beside an 8.3pt title.
+    const spans = [
+      span('There', 87.6, 78.8, 3.5),
+      span('Is', 97.7, 78.8, 3.5),
+      span('No', 101.4, 78.8, 3.5),
+      span('Largest', 86, 82.8, 3.5),
+      span('Prime', 98.4, 82.8, 3.5),
+      span('Title', 140, 83.1, 8.3),
+    ];
+    const all = texts(buildFragments(spans, ctx)).flat();
+    expect(all).toContain('There Is No');
+    expect(all).toContain('Largest Prime');
+  });
+});
