@@ -6,6 +6,7 @@ import type { Box, FontInfo, Line, TextSpan } from '../model/layout';
 import type { RawLink, RawSpan } from '../pdf/raw';
 import { WORD_GAP_EM } from '../pdf/page-parse';
 import { cleanText } from './text-clean';
+import { composeRowAccents } from './accents';
 
 /** A gap wider than this many ems splits a row into separate fragments (column gutters, table cells). */
 export const FRAGMENT_GAP_EM = 1.6;
@@ -288,7 +289,9 @@ export function buildFragments(spans: RawSpan[], ctx: FragmentContext): Line[][]
       right = Math.max(right, s.x + s.w);
     }
     if (cur.length) frags.push(cur);
-    const lines = frags.map((f) => makeLine(f, ctx, row.base)).filter((l) => l.text.length > 0);
+    const lines = frags
+      .map((f) => makeLine(composeRowAccents(f), ctx, row.base))
+      .filter((l) => l.text.length > 0);
     if (lines.length) result.push(lines);
   }
   return result;

@@ -1,4 +1,5 @@
 import { buildFragments, type FragmentContext } from '../../../src/conversion/analyze/lines';
+import { composeAccents } from '../../../src/conversion/analyze/accents';
 import type { RawSpan } from '../../../src/conversion/pdf/raw';
 
 const ctx: FragmentContext = {
@@ -77,5 +78,24 @@ describe('buildFragments', () => {
     const all = texts(buildFragments(spans, ctx)).flat();
     expect(all).toContain('There Is No');
     expect(all).toContain('Largest Prime');
+  });
+});
+
+describe('accents built from two glyphs', () => {
+  it('joins a spacing accent to the letter it is set over or under', () => {
+    expect(composeAccents('na\u00A8\u0131ve')).toBe('naïve');
+    expect(composeAccents('Fran\u00B8cois')).toBe('François');
+    expect(composeAccents('e\u00B4')).toBe('é');
+    // No precomposed letter: left as printed. ASCII "^" and "~" (code) are never touched.
+    expect(composeAccents('q\u00B8 r')).toBe('q\u00B8 r');
+    expect(composeAccents('a^b ~c')).toBe('a^b ~c');
+  });
+
+  it('moves an accent that ends one span onto the letter that starts the touching next span', () => {
+    const spans = [
+      span('Fran\u00B8', 388.4, 587.5, 10.9),
+      { ...span('cois', 410.4, 587.5, 10.9), spaceBefore: false },
+    ];
+    expect(texts(buildFragments(spans, ctx))).toEqual([['François']]);
   });
 });
