@@ -2,14 +2,14 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DirAssetStore } from './assets';
-import { analyzeLayout } from './analyze';
+import { analyzeLayoutSerialized } from './analyze';
 import { extractContent } from './extract';
 import { identifyStructure } from './structure';
 import { generateEpub } from './epub';
 import { calculateQuality } from './quality';
 import type { ConversionOptions, StageContext, StageName } from './stages';
 import { WORK_FILES } from './workdir';
-import { writeJsonFile } from './json-file';
+import { readJsonFile, writeJsonFile } from './json-file';
 import { tuneHeapForConversion } from './heap';
 import type { LayoutArtifact } from './model/layout';
 import type { ContentArtifact } from './model/content';
@@ -28,7 +28,7 @@ export interface StageOutcome {
 }
 
 async function readJson<T>(workDir: string, file: string): Promise<T> {
-  return JSON.parse(await readFile(join(workDir, file), 'utf8')) as T;
+  return readJsonFile<T>(join(workDir, file));
 }
 
 async function writeJson(workDir: string, file: string, value: unknown): Promise<void> {
@@ -55,7 +55,7 @@ export async function executeStage(
 
   switch (stage) {
     case 'analyze_layout': {
-      const result = await analyzeLayout(await pdf(), ctx, options);
+      const result = await analyzeLayoutSerialized(await pdf(), ctx, options);
       await writeJson(workDir, WORK_FILES.layout, result);
       return { warnings, summary: { pageCount: result.pageCount } };
     }
@@ -75,9 +75,11 @@ export async function executeStage(
       return { warnings, summary: { epubBytes: epub.byteLength } };
     }
     case 'calculate_quality_score': {
+      // One artifact at a time: the score needs the layout, the EPUB and only the chapter count of the book.
+      const chapterCount = (await structure()).chapters.length;
       const epub = new Uint8Array(await readFile(join(workDir, WORK_FILES.epub)));
       const report: QualityReport = await calculateQuality(
-        { layout: await layout(), content: await content(), book: await structure(), epub },
+        { layout: await layout(), chapterCount, epub },
         ctx,
       );
       await writeJson(workDir, WORK_FILES.quality, report);

@@ -52,6 +52,6 @@ export type IdentifyStructure = (
 ) => Promise<BookStructure>;
 export type GenerateEpub = (book: BookStructure, ctx: StageContext) => Promise<Uint8Array>;
 export type CalculateQuality = (
-  input: { layout: LayoutArtifact; content: ContentArtifact; book: BookStructure; epub: Uint8Array },
+  input: { layout: LayoutArtifact; chapterCount: number; epub: Uint8Array },
   ctx: StageContext,
 ) => Promise<QualityReport>;

@@ -27,5 +27,5 @@ export const STAGE_FILES: Record<StageName, StageFiles> = {
   extract_content: { inputs: ['layout'], outputs: ['content'] },
   identify_structure: { inputs: ['layout', 'content'], outputs: ['structure'] },
   generate_epub: { inputs: ['structure', 'assetsDir'], outputs: ['epub'] },
-  calculate_quality_score: { inputs: ['layout', 'content', 'structure', 'epub'], outputs: ['quality'] },
+  calculate_quality_score: { inputs: ['layout', 'structure', 'epub'], outputs: ['quality'] },
 };

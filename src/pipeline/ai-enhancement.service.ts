@@ -25,6 +25,7 @@ import { redisOptionsFromUrl } from '../common/redis/redis-options';
 import { AppConfig } from '../config';
 import type { ContentArtifact } from '../conversion/model/content';
 import type { LayoutArtifact } from '../conversion/model/layout';
+import { readJsonFile, writeJsonFile } from '../conversion/json-file';
 import { WORK_FILES } from '../conversion/workdir';
 import type { JobRecord } from '../database/job-record';
 import { JobStateService } from '../jobs/job-state.service';
@@ -134,8 +135,8 @@ function fallbackWarning(err: unknown, deps: AiPassDeps, allowanceExpired: boole
  * enhanced content.json back. Transient provider errors and cancellations are thrown unchanged.
  */
 export async function enhanceWorkDir(workDir: string, deps: AiPassDeps): Promise<AiStageSummary> {
-  const layout = JSON.parse(await readFile(join(workDir, WORK_FILES.layout), 'utf8')) as LayoutArtifact;
-  const content = JSON.parse(await readFile(join(workDir, WORK_FILES.content), 'utf8')) as ContentArtifact;
+  const layout = await readJsonFile<LayoutArtifact>(join(workDir, WORK_FILES.layout));
+  const content = await readJsonFile<ContentArtifact>(join(workDir, WORK_FILES.content));
   const allowance = withAllowance(deps.signal, deps.allowanceMs);
   const started = Date.now();
   try {
@@ -145,7 +146,7 @@ export async function enhanceWorkDir(workDir: string, deps: AiPassDeps): Promise
       signal: allowance.signal,
       logger: deps.logger,
     });
-    await writeFile(join(workDir, WORK_FILES.content), JSON.stringify(result.content));
+    await writeJsonFile(join(workDir, WORK_FILES.content), result.content);
     return summarizeAiReport(result.report);
   } catch (err) {
     const warning = fallbackWarning(err, deps, allowance.expired());

@@ -141,7 +141,11 @@ if (books.length === 0) {
         expect(crossCheck).toBeDefined();
         const epub = new Uint8Array(await readFile(out));
         const theirs = await calculateQuality(
-          { ...(crossCheck as Artifacts), epub },
+          {
+            layout: (crossCheck as Artifacts).layout,
+            chapterCount: (crossCheck as Artifacts).book.chapters.length,
+            epub,
+          },
           { assets: new MemoryAssetStore() },
         );
         const ours = results.get(CROSS_CHECK_BOOK)?.report?.score ?? 0;

@@ -10,16 +10,18 @@ import type { FontInfo, LayoutArtifact, LinkRef, PageLayout } from '../model/lay
 import { openPdf } from '../pdf/open';
 import { linksInPageSpace, readLinks } from '../pdf/links';
 import { parseAllPages } from '../pdf/parse-pages';
+import { ParsingDocument } from '../pdf/parsing-document';
 import type { RawPage } from '../pdf/raw';
-import type { AnalyzeLayout } from '../stages';
+import type { AnalyzeLayout, ConversionOptions, StageContext } from '../stages';
+import { JsonText } from '../json-file';
 import { orderPage } from './columns';
 import { classifyPage } from './complexity';
 import { figureRegions } from './figures';
-import { fontStatistics } from './fonts';
+import { FontSizeCounter } from './fonts';
 import { buildFragments } from './lines';
 import { readMetadata } from './metadata';
-import { readOutline } from './outline';
-import { markRunningText } from './running-headers';
+import { placeOutline, readOutlineTargets } from './outline';
+import { markRunningText, runningTextLines, type PageLines } from './running-headers';
 
 /** One parsed page → its layout (lines in reading order, images, links); fonts must hold the page's fonts. */
 export function pageLayoutFromRaw(
@@ -48,38 +50,120 @@ export function pageLayoutFromRaw(
   };
 }
 
+/** Turns a link's destination point into the y of its target page, known once every page is parsed. */
+function placeLinkTargets(page: PageLayout, raw: RawPage[]): void {
+  for (const l of page.links) {
+    const t = l.destPage !== undefined ? raw[l.destPage]?.transform : undefined;
+    const u = (l as LinkRef & { destUser?: [number, number] }).destUser;
+    if (t && u) l.destY = Math.max(0, t[1] * u[0] + t[3] * u[1] + t[5]);
+    delete (l as LinkRef & { destUser?: [number, number] }).destUser;
+  }
+}
+
+/** A page's own passes once running text is marked: link targets, rounding, simple/complex verdict. */
+function finishPage(page: PageLayout, raw: RawPage[], fonts: Record<string, FontInfo>): void {
+  placeLinkTargets(page, raw);
+  roundPage(page);
+  page.complexity = classifyPage(
+    raw[page.index],
+    page.lines.filter((l) => !l.artifact),
+    page.columns,
+    fonts,
+  );
+}
+
+/**
+ * Where analyze keeps the laid-out pages until the document-wide passes (running text, font statistics) have
+ * seen them all, and what the finished pages become (objects, or JSON text for the artifact file).
+ */
+interface PageKeeper<P> {
+  keep(page: PageLayout): void;
+  /** Marks running headers, footers and page numbers; returns their masked patterns. */
+  markRunningText(): string[];
+  /** Runs `finish` on each page in order and returns the finished pages. */
+  finish(each: (page: PageLayout) => void): P[];
+}
+
+/** Pages as objects: what tests and in-memory callers get. */
+class ObjectPages implements PageKeeper<PageLayout> {
+  private readonly pages: PageLayout[] = [];
+
+  keep(page: PageLayout): void {
+    this.pages[page.index] = page;
+  }
+
+  markRunningText(): string[] {
+    return markRunningText(this.pages.map((p) => ({ height: p.height, lines: p.lines })));
+  }
+
+  finish(each: (page: PageLayout) => void): PageLayout[] {
+    this.pages.forEach(each);
+    return this.pages;
+  }
+}
+
+/**
+ * Pages as (deflated) JSON from the moment they are laid out, with only the lines running-text detection looks
+ * at kept as objects: a 1300-page manual's layout took ~200 MB of heap as objects, ~10 MB this way.
+ */
+const FINISHED = new JsonText('null');
+
+class JsonPages implements PageKeeper<JsonText> {
+  private readonly json: JsonText[] = [];
+  private readonly edges: Array<PageLines & { indexes: number[] }> = [];
+
+  keep(page: PageLayout): void {
+    const { lines, indexes } = runningTextLines(page.lines);
+    this.edges[page.index] = { height: page.height, lines, indexes };
+    this.json[page.index] = new JsonText(JSON.stringify(page));
+  }
+
+  markRunningText(): string[] {
+    return markRunningText(this.edges);
+  }
+
+  finish(each: (page: PageLayout) => void): JsonText[] {
+    return this.json.map((json, i) => {
+      const page = JSON.parse(json.text) as PageLayout;
+      this.json[i] = FINISHED;
+      const edge = this.edges[i];
+      edge.indexes.forEach((lineIndex, k) => {
+        const artifact = edge.lines[k].artifact;
+        if (artifact) page.lines[lineIndex].artifact = artifact;
+      });
+      each(page);
+      return new JsonText(JSON.stringify(page));
+    });
+  }
+}
+
+/** Running text over all pages, then each page's own passes and the font statistics, page by page. */
+function finishPages<P>(
+  keeper: PageKeeper<P>,
+  raw: RawPage[],
+  fonts: Record<string, FontInfo>,
+  eachPage: (page: PageLayout) => void = () => undefined,
+): { pages: P[]; fontStats: LayoutArtifact['fontStats']; runningPatterns: string[] } {
+  const runningPatterns = keeper.markRunningText();
+  const sizes = new FontSizeCounter();
+  const pages = keeper.finish((page) => {
+    finishPage(page, raw, fonts);
+    sizes.add(page.lines);
+    eachPage(page);
+  });
+  return { pages, fontStats: sizes.statistics(fonts), runningPatterns };
+}
+
 /** Document-wide passes once every page is laid out: running text, complexity, font statistics. */
 export function finishLayout(
   pages: PageLayout[],
   raw: RawPage[],
   fonts: Record<string, FontInfo>,
 ): Omit<LayoutArtifact, 'outline' | 'metadata'> {
-  // Internal link targets need the target page's transform, known only now.
-  for (const page of pages) {
-    for (const l of page.links) {
-      const t = l.destPage !== undefined ? raw[l.destPage]?.transform : undefined;
-      const u = (l as LinkRef & { destUser?: [number, number] }).destUser;
-      if (t && u) l.destY = Math.max(0, t[1] * u[0] + t[3] * u[1] + t[5]);
-      delete (l as LinkRef & { destUser?: [number, number] }).destUser;
-    }
-  }
-  const runningPatterns = markRunningText(pages.map((p) => ({ height: p.height, lines: p.lines })));
-  for (const p of pages) roundPage(p);
-  pages.forEach((page, i) => {
-    page.complexity = classifyPage(
-      raw[i],
-      page.lines.filter((l) => !l.artifact),
-      page.columns,
-      fonts,
-    );
-  });
-  const fontStats = fontStatistics(
-    (function* () {
-      for (const p of pages) yield* p.lines;
-    })(),
-    fonts,
-  );
-  return { version: 1, pageCount: raw.length, pages, fonts, fontStats, runningPatterns };
+  const keeper = new ObjectPages();
+  pages.forEach((p) => keeper.keep(p));
+  const done = finishPages(keeper, raw, fonts);
+  return { version: 1, pageCount: raw.length, fonts, ...done };
 }
 
 /** Turns parsed pages into the layout artifact (no pdf.js needed: tests and tools can call it directly). */
@@ -153,29 +237,44 @@ class PictureSink {
     }
   }
 
-  /** Waits for the writes, then points every painted picture of the layout at its asset. */
-  async attach(pages: PageLayout[]): Promise<void> {
+  /** Waits for the pictures to be written (a picture whose write failed gets no asset). */
+  async settle(): Promise<void> {
     await Promise.all(this.writes);
-    for (const page of pages) {
-      for (const im of page.images) {
-        const asset = this.assets.get(im.name);
-        if (asset) im.asset = asset;
-      }
+  }
+
+  /** Points every painted picture of the page at its asset (after settle()). */
+  attach(page: PageLayout): void {
+    for (const im of page.images) {
+      const asset = this.assets.get(im.name);
+      if (asset) im.asset = asset;
     }
   }
 }
 
-export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
+/** A layout whose pages are already JSON text: what executeStage writes to the artifact file. */
+export type SerializedLayout = Omit<LayoutArtifact, 'pages'> & { pages: JsonText[] };
+
+async function analyze<P>(
+  pdf: Uint8Array,
+  ctx: StageContext,
+  options: ConversionOptions,
+  keeper: PageKeeper<P>,
+): Promise<Omit<LayoutArtifact, 'pages'> & { pages: P[] }> {
   throwIfAborted(ctx.signal);
   const { pdfjs, doc } = await openPdf(pdf, { maxPages: options.maxPages });
+  // Owns doc from here: the parse renews it every few hundred pages, so everything that reads the document as
+  // a whole (links, outline, metadata) is read first.
+  const source = new ParsingDocument(pdfjs, doc, pdf);
   try {
+    const links = await readLinks(pdfjs, doc);
+    const outlineTargets = await readOutlineTargets(doc);
+    const metadata = await readMetadata(pdfjs, doc);
+    throwIfAborted(ctx.signal);
     // Each page is laid out as it arrives and its spans dropped: memory stays bounded by the layout itself.
     const fonts: Record<string, FontInfo> = {};
-    const built: PageLayout[] = [];
     let chars = 0;
     const pictures = new PictureSink(ctx.assets);
-    const links = await readLinks(pdfjs, doc);
-    const raw = await parseAllPages(pdf, pdfjs, doc, {
+    const raw = await parseAllPages(pdf, source, {
       parallelism: options.parallelism,
       signal: ctx.signal,
       encodePictures: true,
@@ -184,7 +283,8 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
         chars += p.spans.reduce((a, s) => a + s.text.length, 0);
         pictures.take(p);
         p.links = linksInPageSpace(links.get(p.index), p.transform);
-        built[p.index] = pageLayoutFromRaw(p, fonts, null);
+        links.delete(p.index);
+        keeper.keep(pageLayoutFromRaw(p, fonts, null));
         return { ...p, spans: [], drawings: [] };
       },
     });
@@ -203,16 +303,27 @@ export const analyzeLayout: AnalyzeLayout = async (pdf, ctx, options = {}) => {
           : 'The PDF has no extractable text or images (only vector drawings).',
       );
     }
-    const layout = finishLayout(built, raw, fonts);
-    await pictures.attach(layout.pages);
-    const outline = await readOutline(
-      doc,
+    await pictures.settle();
+    const done = finishPages(keeper, raw, fonts, (page) => pictures.attach(page));
+    const outline = placeOutline(
+      outlineTargets,
       raw.map((p) => p.transform),
     );
-    const metadata = await readMetadata(pdfjs, doc);
     ctx.onProgress?.(1);
-    return { ...layout, outline, metadata };
+    return { version: 1, pageCount: raw.length, fonts, ...done, outline, metadata };
   } finally {
-    await doc.destroy().catch(() => undefined);
+    await source.close();
   }
-};
+}
+
+export const analyzeLayout: AnalyzeLayout = (pdf, ctx, options = {}) =>
+  analyze(pdf, ctx, options, new ObjectPages());
+
+/** analyzeLayout for the artifact file: the same layout, its pages kept as JSON text (bounded memory). */
+export function analyzeLayoutSerialized(
+  pdf: Uint8Array,
+  ctx: StageContext,
+  options: ConversionOptions = {},
+): Promise<SerializedLayout> {
+  return analyze(pdf, ctx, options, new JsonPages());
+}

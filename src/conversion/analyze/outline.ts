@@ -6,7 +6,17 @@ import { cleanText } from './text-clean';
 
 const MAX_ENTRIES = 5000;
 
-export async function readOutline(doc: PdfjsDocument, transforms: number[][]): Promise<OutlineEntry[]> {
+/** An outline entry whose destination is known in its page's PDF user space (pages not parsed yet). */
+export interface OutlineTarget {
+  title: string;
+  page: number | null;
+  userX?: number;
+  userY?: number;
+  children: OutlineTarget[];
+}
+
+/** Reads the outline and resolves each entry's destination to a page and a point in that page's user space. */
+export async function readOutlineTargets(doc: PdfjsDocument): Promise<OutlineTarget[]> {
   let items: PdfjsOutlineItem[] | null;
   try {
     items = await doc.getOutline();
@@ -15,31 +25,38 @@ export async function readOutline(doc: PdfjsDocument, transforms: number[][]): P
   }
   if (!items) return [];
   let count = 0;
-  const visit = async (list: PdfjsOutlineItem[], depth: number): Promise<OutlineEntry[]> => {
-    const out: OutlineEntry[] = [];
+  const visit = async (list: PdfjsOutlineItem[], depth: number): Promise<OutlineTarget[]> => {
+    const out: OutlineTarget[] = [];
     for (const item of list) {
       if (++count > MAX_ENTRIES || depth > 12) break;
       const d = await resolveDest(doc, item.dest);
-      let pageIndex: number | null = null;
-      let y: number | null = null;
-      if (d && d.page >= 0 && d.page < transforms.length) {
-        pageIndex = d.page;
-        if (d.y !== undefined) {
-          const t = transforms[d.page];
-          const x = d.x ?? 0;
-          y = Math.max(0, t[1] * x + t[3] * d.y + t[5]);
-        }
-      }
       out.push({
         title: cleanText(item.title ?? '')
           .replace(/\s+/g, ' ')
           .trim(),
-        pageIndex,
-        y,
+        page: d ? d.page : null,
+        userX: d?.x,
+        userY: d?.y,
         children: item.items?.length ? await visit(item.items, depth + 1) : [],
       });
     }
     return out;
   };
   return visit(items, 0);
+}
+
+/** Places outline targets on the parsed pages: page index and y in top-left page space (viewport transforms). */
+export function placeOutline(targets: OutlineTarget[], transforms: number[][]): OutlineEntry[] {
+  return targets.map((t) => {
+    let pageIndex: number | null = null;
+    let y: number | null = null;
+    if (t.page !== null && t.page >= 0 && t.page < transforms.length) {
+      pageIndex = t.page;
+      if (t.userY !== undefined) {
+        const m = transforms[t.page];
+        y = Math.max(0, m[1] * (t.userX ?? 0) + m[3] * t.userY + m[5]);
+      }
+    }
+    return { title: t.title, pageIndex, y, children: placeOutline(t.children, transforms) };
+  });
 }

@@ -73,6 +73,19 @@ function isRunningPattern(masked: string, occurrences: Array<{ page: number; tex
   return [...offsets.values()].some((set) => set.size >= Math.max(2, 0.8 * pages));
 }
 
+/**
+ * The only lines of a page markRunningText can mark or look at: the EDGE_LINES + 1 topmost and bottommost
+ * (the edge candidates and the body line next to them), with their indexes in `lines`. Marking these alone
+ * marks exactly what marking the whole page would, so a long book need not keep every line in memory for it.
+ */
+export function runningTextLines(lines: Line[]): { lines: Line[]; indexes: number[] } {
+  const keep = EDGE_LINES + 1;
+  if (lines.length <= 2 * keep) return { lines, indexes: lines.map((_, i) => i) };
+  const order = lines.map((_, i) => i).sort((a, b) => lines[a].box.y - lines[b].box.y);
+  const indexes = [...order.slice(0, keep), ...order.slice(-keep)].sort((a, b) => a - b);
+  return { lines: indexes.map((i) => lines[i]), indexes };
+}
+
 /** Marks artifact lines in place; returns the masked patterns recognised as running text. */
 export function markRunningText(pages: PageLines[]): string[] {
   const n = pages.length;

@@ -51,14 +51,19 @@ function rawPixels(img: PdfjsImage): { data: Buffer; channels: 1 | 3 | 4 } | nul
   return null;
 }
 
-type SharpFactory = (input: Buffer, options: SharpOptions) => Sharp;
+type SharpFactory = ((input: Buffer, options: SharpOptions) => Sharp) & { cache(enabled: boolean): unknown };
 let sharpLoaded: Promise<SharpFactory> | undefined;
 
-/** sharp (libvips) loads only for books that have pictures: it costs a few hundred ms at start-up. */
+/**
+ * sharp (libvips) loads only for books that have pictures: it costs a few hundred ms at start-up. Its operation
+ * cache is turned off: each picture is encoded once, and the cache only held on to decoded pixels.
+ */
 function loadSharp(): Promise<SharpFactory> {
-  sharpLoaded ??= import('sharp').then(
-    (m) => (m as unknown as { default: SharpFactory }).default ?? (m as unknown as SharpFactory),
-  );
+  sharpLoaded ??= import('sharp').then((m) => {
+    const sharp = (m as unknown as { default: SharpFactory }).default ?? (m as unknown as SharpFactory);
+    sharp.cache(false);
+    return sharp;
+  });
   return sharpLoaded;
 }
 

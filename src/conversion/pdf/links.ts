@@ -1,6 +1,7 @@
 /**
- * Link annotations of the whole document, read once: pdf.js's per-page getAnnotations would extract each
- * page's text a second time (to fill in the text under every link), which doubled the cost of linked pages.
+ * Link annotations of the whole document, read in a few batch requests: pdf.js's per-page getAnnotations would
+ * extract each page's text a second time (to fill in the text under every link), which doubled the cost of
+ * linked pages.
  */
 import type { PdfjsAnnotation, PdfjsDocument, PdfjsModule } from './pdfjs';
 import type { RawLink } from './raw';
@@ -77,22 +78,40 @@ async function pageLink(doc: PdfjsDocument, a: PdfjsAnnotation): Promise<PageLin
   return d ? { rect, destPage: d.page, destUserX: d.x, destUserY: d.y } : null;
 }
 
-/** Every page's links (page index → links), from one request for all link annotations of the document. */
+/**
+ * Pages per getAnnotationsByType request. pdf.js builds every requested page's annotation objects at once and
+ * hands back each annotation's full data: for a whole 1300-page manual with 28,000 links that was ~170 MB of
+ * heap before the first page was parsed. A batch keeps that transient small; the kept links are compact.
+ */
+export const LINK_BATCH_PAGES = 100;
+
+/** The page indexes outside [from, to): the pages a batch request skips. */
+function pagesOutside(from: number, to: number, numPages: number): Set<number> {
+  const skip = new Set<number>();
+  for (let i = 0; i < numPages; i++) if (i < from || i >= to) skip.add(i);
+  return skip;
+}
+
+/** Every page's links (page index → links), from one request per batch of pages for their link annotations. */
 export async function readLinks(pdfjs: PdfjsModule, doc: PdfjsDocument): Promise<Map<number, PageLink[]>> {
   const byPage = new Map<number, PageLink[]>();
-  let annots: PdfjsAnnotation[] | null;
-  try {
-    annots = await doc.getAnnotationsByType(new Set([pdfjs.AnnotationType.LINK]), null);
-  } catch {
-    return byPage;
-  }
-  for (const a of annots ?? []) {
-    if (a.pageIndex === undefined) continue;
-    const link = await pageLink(doc, a);
-    if (!link) continue;
-    const list = byPage.get(a.pageIndex) ?? [];
-    list.push(link);
-    byPage.set(a.pageIndex, list);
+  const types = new Set([pdfjs.AnnotationType.LINK]);
+  for (let from = 0; from < doc.numPages; from += LINK_BATCH_PAGES) {
+    const to = Math.min(doc.numPages, from + LINK_BATCH_PAGES);
+    let annots: PdfjsAnnotation[] | null;
+    try {
+      annots = await doc.getAnnotationsByType(types, pagesOutside(from, to, doc.numPages));
+    } catch {
+      continue;
+    }
+    for (const a of annots ?? []) {
+      if (a.pageIndex === undefined) continue;
+      const link = await pageLink(doc, a);
+      if (!link) continue;
+      const list = byPage.get(a.pageIndex) ?? [];
+      list.push(link);
+      byPage.set(a.pageIndex, list);
+    }
   }
   return byPage;
 }

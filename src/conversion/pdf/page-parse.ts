@@ -152,25 +152,6 @@ export interface ParsePageOptions {
   onImage?: (image: RawImage, pixels: PdfjsImage) => void | Promise<void>;
 }
 
-/** pdf.js caches every font and object it has parsed for the life of a document: drop them this often. */
-export const CACHE_RECYCLE_PAGES = 60;
-const parsedSince = new WeakMap<object, number>();
-
-/** Counts a parsed page and, every CACHE_RECYCLE_PAGES pages, releases the document's caches (bounded memory). */
-export async function recycleCaches(doc: PdfjsDocument): Promise<void> {
-  const n = (parsedSince.get(doc) ?? 0) + 1;
-  if (n < CACHE_RECYCLE_PAGES) {
-    parsedSince.set(doc, n);
-    return;
-  }
-  parsedSince.set(doc, 0);
-  try {
-    await doc.cleanup();
-  } catch {
-    // cleanup refuses while a page is still being read; the next round will do
-  }
-}
-
 export async function parsePage(
   pdfjs: PdfjsModule,
   doc: PdfjsDocument,
@@ -441,6 +422,5 @@ export async function parsePage(
     return result;
   } finally {
     page.cleanup();
-    await recycleCaches(doc);
   }
 }

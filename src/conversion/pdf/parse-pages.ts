@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { throwIfAborted } from '../errors';
 import { pictureEncoder } from './image-encode';
 import { parsePage, type ParsePageOptions } from './page-parse';
-import type { PdfjsDocument, PdfjsModule } from './pdfjs';
+import type { ParsingDocument } from './parsing-document';
 import { failedPage, type RawPage } from './raw';
 import type { WorkerInit, WorkerReply, WorkerRequest } from './worker';
 
@@ -70,24 +70,23 @@ function workerLaunch(): WorkerLaunch | null {
 
 /** Parses one page into out[index]; a page pdf.js cannot parse becomes an empty page carrying the error. */
 async function parseInto(
-  pdfjs: PdfjsModule,
-  doc: PdfjsDocument,
+  source: ParsingDocument,
   index: number,
   options: ParsePagesOptions,
   perPage: ParsePageOptions,
   out: RawPage[],
 ): Promise<void> {
   try {
-    out[index] = await parsePage(pdfjs, doc, index, perPage);
+    out[index] = await parsePage(source.pdfjs, source.doc, index, perPage);
   } catch (err) {
     out[index] = failedPage(index, (err as Error)?.message ?? String(err));
   }
+  await source.pageDone();
   if (options.onRawPage) out[index] = options.onRawPage(out[index]);
 }
 
 export async function parsePagesInThread(
-  pdfjs: PdfjsModule,
-  doc: PdfjsDocument,
+  source: ParsingDocument,
   indices: number[],
   options: ParsePagesOptions,
   total: number,
@@ -98,7 +97,7 @@ export async function parsePagesInThread(
   const perPage = pageOptions(options);
   for (const index of indices) {
     throwIfAborted(options.signal);
-    await parseInto(pdfjs, doc, index, options, perPage, out);
+    await parseInto(source, index, options, perPage, out);
     options.onPage?.(++done, total);
   }
 }
@@ -109,17 +108,16 @@ export async function parsePagesInThread(
  */
 export async function parseAllPages(
   data: Uint8Array,
-  pdfjs: PdfjsModule,
-  doc: PdfjsDocument,
+  source: ParsingDocument,
   options: ParsePagesOptions = {},
 ): Promise<RawPage[]> {
-  const total = doc.numPages;
+  const total = source.doc.numPages;
   const out: RawPage[] = new Array(total);
   const all = Array.from({ length: total }, (_, i) => i);
   const launch = workerLaunch();
   const threads = Math.max(1, Math.min(options.parallelism ?? defaultParserThreads(), Math.ceil(total / 4)));
   if (!launch || threads <= 1 || total < MIN_PAGES_FOR_WORKERS) {
-    await parsePagesInThread(pdfjs, doc, all, options, total, out);
+    await parsePagesInThread(source, all, options, total, out);
     return out;
   }
   const shared = new SharedArrayBuffer(data.byteLength);
@@ -159,7 +157,11 @@ export async function parseAllPages(
       // pages to the calling thread).
       const w = new Worker(launch.source, {
         eval: launch.eval,
-        workerData: { data: shared, encodePictures: options.encodePictures ?? false } satisfies WorkerInit,
+        workerData: {
+          data: shared,
+          encodePictures: options.encodePictures ?? false,
+          renewEvery: source.renewEvery,
+        } satisfies WorkerInit,
         resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
       });
       workers.push(w);
@@ -191,7 +193,7 @@ export async function parseAllPages(
       const next = queue.shift() as number[];
       for (const index of next) {
         throwIfAborted(options.signal);
-        await parseInto(pdfjs, doc, index, options, perPage, out);
+        await parseInto(source, index, options, perPage, out);
         options.onPage?.(++done, total);
         await new Promise((r) => setImmediate(r));
       }
@@ -222,8 +224,7 @@ export async function parseAllPages(
   const missing = all.filter((i) => !out[i]);
   if (missing.length || leftovers.length) {
     await parsePagesInThread(
-      pdfjs,
-      doc,
+      source,
       [...new Set([...missing, ...leftovers])].sort((a, b) => a - b),
       options,
       total,

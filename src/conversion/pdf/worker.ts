@@ -1,16 +1,19 @@
 /**
- * Worker thread entry: opens the document once, then parses the pages the parent asks for, one message per
- * page (so the parent merges in order and memory stays bounded).
+ * Worker thread entry: opens the document, then parses the pages the parent asks for, one request after the
+ * other, one message per page (so the parent merges in order and memory stays bounded).
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { encodedBuffers, pictureEncoder } from './image-encode';
 import { openPdf } from './open';
 import { parsePage, type ParsePageOptions } from './page-parse';
+import { ParsingDocument } from './parsing-document';
 import { failedPage, type RawPage } from './raw';
 
 export interface WorkerInit {
   data: SharedArrayBuffer;
   encodePictures: boolean;
+  /** Pages parsed from one opened copy of the document (see ParsingDocument). */
+  renewEvery: number;
 }
 
 export type WorkerRequest = { type: 'pages'; pages: number[] } | { type: 'close' };
@@ -30,25 +33,27 @@ async function main(): Promise<void> {
     port.postMessage({ type: 'fatal', message: (err as Error).message } satisfies WorkerReply);
     return;
   }
-  const { pdfjs, doc } = opened;
+  const source = new ParsingDocument(opened.pdfjs, opened.doc, data, init.renewEvery);
   const perPage: ParsePageOptions = init.encodePictures ? { onImage: pictureEncoder() } : {};
-  port.on('message', (msg: WorkerRequest) => {
-    if (msg.type === 'close') {
-      void doc.destroy().finally(() => port.close());
-      return;
-    }
-    void (async () => {
-      for (const index of msg.pages) {
-        let page: RawPage;
-        try {
-          page = await parsePage(pdfjs, doc, index, perPage);
-        } catch (err) {
-          page = failedPage(index, (err as Error)?.message ?? String(err));
-        }
-        port.postMessage({ type: 'page', page } satisfies WorkerReply, encodedBuffers(page.images));
+  const parseChunk = async (pages: number[]): Promise<void> => {
+    for (const index of pages) {
+      let page: RawPage;
+      try {
+        page = await parsePage(source.pdfjs, source.doc, index, perPage);
+      } catch (err) {
+        page = failedPage(index, (err as Error)?.message ?? String(err));
       }
-      port.postMessage({ type: 'idle' } satisfies WorkerReply);
-    })();
+      await source.pageDone();
+      port.postMessage({ type: 'page', page } satisfies WorkerReply, encodedBuffers(page.images));
+    }
+    port.postMessage({ type: 'idle' } satisfies WorkerReply);
+  };
+  // One request at a time: the document may be renewed between two pages, never under a page being read.
+  let turn = Promise.resolve();
+  port.on('message', (msg: WorkerRequest) => {
+    turn = turn.then(() =>
+      msg.type === 'close' ? source.close().finally(() => port.close()) : parseChunk(msg.pages),
+    );
   });
   port.postMessage({ type: 'ready' } satisfies WorkerReply);
 }

@@ -74,7 +74,7 @@ function warningsFor(components: Partial<Record<ComponentName, QualityComponent>
   return warnings;
 }
 
-export const calculateQuality: CalculateQuality = async ({ layout, book, epub }, ctx) => {
+export const calculateQuality: CalculateQuality = async ({ layout, chapterCount, epub }, ctx) => {
   throwIfAborted(ctx.signal);
   const ref = buildReference(layout);
   const pkg = readEpubPackage(epub);
@@ -111,8 +111,8 @@ export const calculateQuality: CalculateQuality = async ({ layout, book, epub },
     version: 1,
     score,
     components,
-    chapters: book.chapters.length,
-    pages: layout.pageCount,
+    chapters: chapterCount,
+    pages: ref.pages,
     words: epubWords.length,
     warnings: warningsFor(components),
   };

@@ -1,4 +1,4 @@
-import { analyzeLayout } from '../../../src/conversion/analyze';
+import { analyzeLayout, analyzeLayoutSerialized } from '../../../src/conversion/analyze';
 import { cleanText } from '../../../src/conversion/analyze/text-clean';
 import { isPageNumberText, maskText } from '../../../src/conversion/analyze/running-headers';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
@@ -13,6 +13,8 @@ import {
   runningHeadersPdf,
   twoColumnPdf,
   codePdf,
+  lookAlikeHeadingsPdf,
+  tallMarginPageNumbersPdf,
 } from '../../helpers/pdf-fixtures';
 
 const ctx = () => ({ assets: new MemoryAssetStore() });
@@ -143,6 +145,30 @@ describe('analyzeLayout', () => {
     await expect(
       analyzeLayout(await runningHeadersPdf(4), { ...ctx(), signal: ac.signal }, { parallelism: 1 }),
     ).rejects.toMatchObject({ code: 'CANCELLED' });
+  });
+});
+
+describe('analyzeLayoutSerialized (the artifact file of the service and the CLI)', () => {
+  it('gives exactly the layout analyzeLayout gives: running text, page numbers, links, pictures, outline', async () => {
+    const books = [
+      await runningHeadersPdf(9),
+      await tallMarginPageNumbersPdf(),
+      await lookAlikeHeadingsPdf(),
+      await linksPdf(),
+      await imagePdf(),
+      await outlinePdf(),
+    ];
+    for (const pdf of books) {
+      const objects = await analyzeLayout(pdf, ctx(), { parallelism: 1 });
+      const serialized = await analyzeLayoutSerialized(pdf, ctx(), { parallelism: 1 });
+      const pages = serialized.pages.map((p) => JSON.parse(p.text) as unknown);
+      expect({ ...serialized, pages }).toEqual(JSON.parse(JSON.stringify(objects)));
+    }
+    const headers = await analyzeLayoutSerialized(await runningHeadersPdf(9), ctx(), { parallelism: 1 });
+    const marked = headers.pages.map(
+      (p) => (JSON.parse(p.text) as { lines: Line[] }).lines.filter((l) => l.artifact).length,
+    );
+    expect(marked).toEqual(Array(9).fill(2));
   });
 });
 

@@ -9,6 +9,7 @@ import { extractContent } from '../../../src/conversion/extract';
 import type { LayoutArtifact } from '../../../src/conversion/model/layout';
 import { openPdf } from '../../../src/conversion/pdf/open';
 import { parseAllPages } from '../../../src/conversion/pdf/parse-pages';
+import { ParsingDocument } from '../../../src/conversion/pdf/parsing-document';
 import type { RawPage } from '../../../src/conversion/pdf/raw';
 import { LOREM, PAGE_H, PAGE_W, samplePng } from '../../helpers/pdf-fixtures';
 
@@ -54,9 +55,12 @@ describe('parallel page parse', () => {
     const pdf = await illustratedBook();
     const { pdfjs, doc } = await openPdf(pdf);
     try {
-      const inThread = await parseAllPages(pdf, pdfjs, doc, { parallelism: 1, encodePictures: true });
+      const inThread = await parseAllPages(pdf, new ParsingDocument(pdfjs, doc, pdf), {
+        parallelism: 1,
+        encodePictures: true,
+      });
       const seen: number[] = [];
-      const onWorkers = await parseAllPages(pdf, pdfjs, doc, {
+      const onWorkers = await parseAllPages(pdf, new ParsingDocument(pdfjs, doc, pdf), {
         parallelism: 2,
         encodePictures: true,
         callingThreadParses: false,
@@ -95,5 +99,40 @@ describe('parallel page parse', () => {
     const figures = content.blocks.filter((b) => b.kind === 'figure');
     // The repeated logo is shown once; each page's own picture is a figure.
     expect(figures).toHaveLength(7);
+  });
+
+  it('parses the same pages and pictures when the document is reopened every few pages', async () => {
+    const pdf = await illustratedBook();
+    const { pdfjs, doc } = await openPdf(pdf);
+    const reference = pageSummary(
+      await parseAllPages(pdf, new ParsingDocument(pdfjs, doc, pdf), { encodePictures: true }),
+    );
+    const { doc: renewed } = await openPdf(pdf);
+    const source = new ParsingDocument(pdfjs, renewed, pdf, 5);
+    try {
+      const inThread = await parseAllPages(pdf, source, { parallelism: 1, encodePictures: true });
+      expect(pageSummary(inThread).map((p) => p.text)).toEqual(reference.map((p) => p.text));
+      expect(inThread.filter((p) => p.error)).toEqual([]);
+      // The document handed over was closed at the first renewal; parsing went on from fresh copies.
+      expect(source.doc).not.toBe(renewed);
+      await expect(Promise.resolve().then(() => renewed.getPage(1))).rejects.toThrow();
+
+      const onWorkers = await parseAllPages(
+        pdf,
+        new ParsingDocument(pdfjs, (await openPdf(pdf)).doc, pdf, 5),
+        {
+          parallelism: 2,
+          encodePictures: true,
+          callingThreadParses: false,
+        },
+      );
+      expect(pageSummary(onWorkers).map((p) => p.text)).toEqual(reference.map((p) => p.text));
+      expect(onWorkers.filter((p) => p.error)).toEqual([]);
+      const own = onWorkers.filter((p) => p.index % 4 === 0).map((p) => p.images.find((im) => im.width > 40));
+      expect(own.every((im) => (im?.encoded?.bytes.byteLength ?? 0) > 0)).toBe(true);
+    } finally {
+      await source.close();
+      await doc.destroy();
+    }
   });
 });

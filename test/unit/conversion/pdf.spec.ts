@@ -6,6 +6,7 @@ import { MemoryAssetStore } from '../../../src/conversion/assets';
 import { ConversionError } from '../../../src/conversion/errors';
 import { openPdf } from '../../../src/conversion/pdf/open';
 import { parseAllPages } from '../../../src/conversion/pdf/parse-pages';
+import { ParsingDocument } from '../../../src/conversion/pdf/parsing-document';
 import { blankPdf, manyPagesPdf } from '../../helpers/pdf-fixtures';
 
 const HOSTILE = join(__dirname, '../../../../shared/corpus/hostile');
@@ -58,7 +59,10 @@ describe('opening PDFs', () => {
     const pdf = await manyPagesPdf(20);
     const { pdfjs, doc } = await openPdf(pdf);
     const seen: number[] = [];
-    const pages = await parseAllPages(pdf, pdfjs, doc, { parallelism: 2, onPage: (done) => seen.push(done) });
+    const pages = await parseAllPages(pdf, new ParsingDocument(pdfjs, doc, pdf), {
+      parallelism: 2,
+      onPage: (done) => seen.push(done),
+    });
     await doc.destroy();
     expect(pages.map((p) => p.index)).toEqual([...Array(20).keys()]);
     pages.forEach((p, i) => {

@@ -177,7 +177,7 @@ async function convert(damaged: boolean) {
   if (damaged) book = pointTocAtPageTops(book);
   const epub = await generateEpub(book, ctx);
   return {
-    report: await calculateQuality({ layout: lay, content: cont, book, epub }, ctx),
+    report: await calculateQuality({ layout: lay, chapterCount: book.chapters.length, epub }, ctx),
     lay,
     cont,
     book,
@@ -211,15 +211,18 @@ describe('calculate_quality_score', () => {
   });
 
   it('notices lost text and a broken package', async () => {
-    const { lay, cont, book, epub } = await convert(false);
+    const { lay, book, epub } = await convert(false);
     const files = unzipSync(epub);
     const ch = Object.keys(files).find((name) => name.endsWith('ch002.xhtml')) as string;
     files[ch] = strToU8('<html><body><p>cut short');
     const { mimetype, ...rest } = files;
     const broken = zipSync({ ...rest, mimetype });
     const ctx = { assets: new MemoryAssetStore() };
-    const report = await calculateQuality({ layout: lay, content: cont, book, epub: broken }, ctx);
-    const good = await calculateQuality({ layout: lay, content: cont, book, epub }, ctx);
+    const report = await calculateQuality(
+      { layout: lay, chapterCount: book.chapters.length, epub: broken },
+      ctx,
+    );
+    const good = await calculateQuality({ layout: lay, chapterCount: book.chapters.length, epub }, ctx);
     expect(report.components.package.detail.mimetypeFirst).toBe(false);
     expect(report.components.package.detail.xhtmlWellFormed).toBe(false);
     expect(report.components.text_coverage.score).toBeLessThan(good.components.text_coverage.score);
@@ -227,7 +230,7 @@ describe('calculate_quality_score', () => {
   });
 
   it('reads the TOC from the NCX of a package without an EPUB 3 navigation document', async () => {
-    const { lay, cont, book, epub } = await convert(false);
+    const { lay, book, epub } = await convert(false);
     const files = unzipSync(epub);
     const opf = strFromU8(files['OEBPS/content.opf']).replace(' properties="nav"', '');
     const epub2 = zipSync({
@@ -236,7 +239,7 @@ describe('calculate_quality_score', () => {
       'OEBPS/content.opf': strToU8(opf),
     });
     const report = await calculateQuality(
-      { layout: lay, content: cont, book, epub: epub2 },
+      { layout: lay, chapterCount: book.chapters.length, epub: epub2 },
       { assets: new MemoryAssetStore() },
     );
     expect(report.components.package.detail.navPresent).toBe(false);
@@ -245,9 +248,9 @@ describe('calculate_quality_score', () => {
   });
 
   it('scores zero when the bytes are not an EPUB at all', async () => {
-    const { lay, cont, book } = await convert(false);
+    const { lay, book } = await convert(false);
     const report = await calculateQuality(
-      { layout: lay, content: cont, book, epub: strToU8('not a zip') },
+      { layout: lay, chapterCount: book.chapters.length, epub: strToU8('not a zip') },
       { assets: new MemoryAssetStore() },
     );
     expect(report.score).toBe(0);
