@@ -60,3 +60,30 @@ export async function collapsedSpacePdf(): Promise<Uint8Array> {
   ]);
   return doc.save();
 }
+
+/**
+ * DocBook/FOP and Word running heads: the chapter title in bold on even pages, the current section's title in
+ * the regular font on odd pages, both at the same height; each section title heads one page only.
+ */
+export async function sectionRunningHeadsPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const sections = ['Installing the Tool', 'Initial Testing', 'Probes and Handlers', 'Running Scripts'];
+  for (let i = 0; i < 8; i++) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    if (i % 2 === 0) {
+      page.drawText('Chapter 2. Using the Tool', { x: 54, y: PAGE_H - 44 - 10, size: 10, font: bold });
+    } else {
+      const title = sections[(i - 1) / 2];
+      const x = PAGE_W - 54 - regular.widthOfTextAtSize(title, 10);
+      page.drawText(title, { x, y: PAGE_H - 44 - 10, size: 10, font: regular });
+    }
+    let y = 75;
+    for (const line of wrap(`Body text of page ${i + 1}. ${LOREM[i % LOREM.length]}`, regular, 10, 500)) {
+      page.drawText(line, { x: 54, y: PAGE_H - y - 10, size: 10, font: regular });
+      y += 13;
+    }
+  }
+  return doc.save();
+}

@@ -1,7 +1,8 @@
 /**
  * Running headers, footers and page numbers, found by repetition across pages: a line near the top or bottom
  * edge whose text (digits masked) recurs on several pages, a bare page number, or a line sitting in the same
- * header/footer slot (position, font, size) as lines already recognised as running text.
+ * header/footer slot (position, font, size; for a page's outermost line position and size) as lines already
+ * recognised as running text.
  */
 import type { Line } from '../model/layout';
 
@@ -43,6 +44,19 @@ function edgeCandidates(page: PageLines): Array<{ line: Line; zone: Zone }> {
 
 function slotKey(zone: Zone, line: Line): string {
   return `${zone}|${Math.round(line.box.y / 3)}|${line.fontId}|${Math.round(line.size)}`;
+}
+
+/**
+ * The same slot whatever the font: books set the chapter title in one running head and the section title in
+ * another font ("Chapter 2. Using SystemTap" in bold on even pages, "Initial Testing" in regular on odd
+ * pages, at the same height). Only a page's outermost line is matched this loosely.
+ */
+function edgeSlotKey(zone: Zone, line: Line): string {
+  return `${zone}|${Math.round(line.box.y / 3)}|${Math.round(line.size)}`;
+}
+
+function isOutermost(zone: Zone, line: Line, byY: readonly Line[]): boolean {
+  return zone === 'top' ? byY[0] === line : byY[byY.length - 1] === line;
 }
 
 /**
@@ -126,7 +140,10 @@ export function markRunningText(pages: PageLines[]): string[] {
         line.artifact = zone === 'top' ? 'header' : 'footer';
         patterns.add(masked);
       }
-      if (line.artifact) slotCounts.set(slotKey(zone, line), (slotCounts.get(slotKey(zone, line)) ?? 0) + 1);
+      if (!line.artifact) continue;
+      for (const key of [slotKey(zone, line), edgeSlotKey(zone, line)]) {
+        slotCounts.set(key, (slotCounts.get(key) ?? 0) + 1);
+      }
     }
   });
   // Lines in a slot that running text occupies on several pages (e.g. chapter titles in the header) are
@@ -136,8 +153,10 @@ export function markRunningText(pages: PageLines[]): string[] {
     const byY = [...page.lines].sort((a, b) => a.box.y - b.box.y);
     for (const { line, zone } of candidates[i]) {
       if (line.artifact) continue;
-      if ((slotCounts.get(slotKey(zone, line)) ?? 0) < slotThreshold) continue;
-      if (line.text.length > 160) continue;
+      const inSlot =
+        (slotCounts.get(slotKey(zone, line)) ?? 0) >= slotThreshold ||
+        (isOutermost(zone, line, byY) && (slotCounts.get(edgeSlotKey(zone, line)) ?? 0) >= slotThreshold);
+      if (!inSlot || line.text.length > 160) continue;
       const idx = byY.indexOf(line);
       const neighbour =
         zone === 'top'

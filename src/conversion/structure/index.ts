@@ -34,7 +34,11 @@ function treeFromFlat(
 function fromOutline(layout: LayoutArtifact, blocks: Block[], ctx: StageContext): Outcome {
   const flat = flattenOutline(layout.outline).filter((entry) => entry.title.length > 0);
   const list = new BlockList(blocks);
-  const anchorer = new OutlineAnchorer(list, (page) => layout.pages[page]?.height ?? 792);
+  const anchorer = new OutlineAnchorer(
+    list,
+    (page) => layout.pages[page]?.height ?? 792,
+    (page) => layout.pages[page]?.lines.filter((l) => l.artifact === 'header').map((l) => l.text) ?? [],
+  );
   const anchors = anchorer.anchorAll(flat);
   const unmatched = anchors.filter((anchor) => !anchor.matched).length;
   if (unmatched > 0) {

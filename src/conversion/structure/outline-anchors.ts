@@ -6,7 +6,7 @@ import type { Block, CodeBlock, HeadingBlock } from '../model/content';
 import type { OutlineEntry } from '../model/layout';
 import { BlockList } from './block-list';
 import { findTitleRange, hasInlines, splitAtTitle, toHeading } from './block-split';
-import { isBareNumbering, isNumberingPrefix } from './numbering';
+import { isBareNumbering, isNumberingPrefix, numberingOf } from './numbering';
 import { blockText, indexOfWords, inlineText, wordOverlap, wordsOf } from './text';
 
 export interface FlatEntry {
@@ -208,6 +208,8 @@ export class OutlineAnchorer {
   constructor(
     private readonly list: BlockList,
     private readonly pageHeight: (page: number) => number,
+    /** Texts of the running-head lines dropped from a page (none when not given). */
+    private readonly runningText: (page: number) => readonly string[] = () => [],
   ) {}
 
   anchorAll(entries: readonly FlatEntry[]): Anchor[] {
@@ -244,8 +246,8 @@ export class OutlineAnchorer {
     if (this.list.blocks.length === 0) return { blockId: null, matched: false };
     const title = wordsOf(entry.title);
     const match = title.length > 0 ? this.best(entry, title) : null;
-    if (!match) return this.fallback(entry);
-    const heading = this.applyMatch(match, entry.depth);
+    const heading = match ? this.applyMatch(match, entry.depth) : this.labelledHeading(entry, title);
+    if (!heading) return this.fallback(entry);
     this.anchored.add(heading.id);
     this.previous = this.list.indexOf(heading.id);
     for (const [from, to] of this.redirects) if (this.headingDepth.has(from)) this.moveDepth(from, to);
@@ -311,6 +313,40 @@ export class OutlineAnchorer {
     for (const part of parts.slice(1)) this.redirects.set(part.id, heading.id);
     this.list.replace(index, count + 1, [heading]);
     return heading;
+  }
+
+  /**
+   * A chapter label printed in the running head of the chapter's first page ("Chapter 2." above the rule,
+   * the title "Using SystemTap" below it, as DocBook/FOP sets them) is dropped with the running text, so the
+   * outline's "Chapter 2. Using SystemTap" matches no block: the heading on the entry's page that is the
+   * title without that label is the entry's heading, and gets its label back.
+   */
+  private labelledHeading(entry: FlatEntry, title: readonly string[]): HeadingBlock | null {
+    if (entry.pageIndex === null || !numberingOf(title.join(' '))) return null;
+    const running = this.runningText(entry.pageIndex);
+    if (running.length === 0) return null;
+    for (let index = 0; index < this.list.blocks.length; index++) {
+      const block = this.list.blocks[index];
+      if (block.page !== entry.pageIndex || block.kind !== 'heading' || this.anchored.has(block.id)) continue;
+      const words = wordsOf(block.text);
+      const labelWords = title.length - words.length;
+      if (words.length === 0 || labelWords < 1 || title.slice(labelWords).join(' ') !== words.join(' '))
+        continue;
+      const label = title.slice(0, labelWords).join(' ');
+      if (!isBareNumbering(title.slice(0, labelWords))) continue;
+      const printed = running.find((text) => wordsOf(text).join(' ') === label);
+      if (!printed) continue;
+      const inlines = [{ text: `${printed.trim()} ` }, ...block.inlines];
+      const heading: HeadingBlock = {
+        ...block,
+        level: Math.min(6, entry.depth),
+        inlines,
+        text: inlineText(inlines),
+      };
+      this.list.replace(index, 1, [heading]);
+      return heading;
+    }
+    return null;
   }
 
   /** "Chapter 3" set as its own line above the title: fold it into the heading. */

@@ -1,7 +1,10 @@
 /** What producers other than TeX write: Ghostscript, Word, FrameMaker, FOP, Asciidoctor PDF. */
 import { analyzeLayout } from '../../../src/conversion/analyze';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
-import { collapsedSpacePdf } from '../../helpers/producer-fixtures';
+import type { Block, ContentArtifact } from '../../../src/conversion/model/content';
+import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
+import { identifyStructure } from '../../../src/conversion/structure';
+import { collapsedSpacePdf, sectionRunningHeadsPdf } from '../../helpers/producer-fixtures';
 
 const ctx = () => ({ assets: new MemoryAssetStore() });
 
@@ -10,5 +13,92 @@ describe('text as other producers set it', () => {
     const layout = await analyzeLayout(await collapsedSpacePdf(), ctx(), { parallelism: 1 });
     const text = layout.pages[0].lines.map((l) => l.text).join('\n');
     expect(text).toContain('so negative indices count back');
+  });
+});
+
+describe('running heads as other producers set them', () => {
+  it('drops section titles set in the running-head slot in another font than the chapter title', async () => {
+    const layout = await analyzeLayout(await sectionRunningHeadsPdf(), ctx(), { parallelism: 1 });
+    for (const page of layout.pages) {
+      const [head, ...body] = [...page.lines].sort((a, b) => a.box.y - b.box.y);
+      expect(head.artifact).toBe('header');
+      expect(body[0].text).toContain(`Body text of page ${page.index + 1}`);
+      expect(body.every((l) => !l.artifact)).toBe(true);
+    }
+  });
+});
+
+/** A layout of `pages` empty pages whose first page carries `header` as a dropped running-head line. */
+function layoutWithHeader(pages: number, header: string, outline: LayoutArtifact['outline']): LayoutArtifact {
+  const headLine: Line = {
+    text: header,
+    box: { x: 290, y: 44, w: 40, h: 10 },
+    spans: [],
+    fontId: 'f1',
+    size: 10,
+    bold: true,
+    italic: false,
+    monospace: false,
+    column: 0,
+    artifact: 'header',
+  };
+  return {
+    version: 1,
+    pageCount: pages,
+    pages: Array.from({ length: pages }, (_, index) => ({
+      index,
+      width: 612,
+      height: 792,
+      lines: index === 1 ? [headLine] : [],
+      columns: 1,
+      images: [],
+      links: [],
+      complexity: { complex: false, reasons: [] },
+    })),
+    fonts: {},
+    fontStats: { bodySize: 10, headingSizes: [24, 16], monospaceFontIds: [] },
+    outline,
+    metadata: {},
+    runningPatterns: [],
+  };
+}
+
+describe('outline titles as other producers print them', () => {
+  it('gives a chapter heading back the label printed in the running head above it', async () => {
+    const blocks: Block[] = [
+      { kind: 'paragraph', id: 'b1', page: 0, y: 80, inlines: [{ text: 'Preface text of the book.' }] },
+      {
+        kind: 'heading',
+        id: 'b2',
+        page: 1,
+        y: 76,
+        level: 1,
+        text: 'Introduction',
+        inlines: [{ text: 'Introduction' }],
+      },
+      { kind: 'paragraph', id: 'b3', page: 1, y: 110, inlines: [{ text: 'SystemTap is a tracing tool.' }] },
+    ];
+    const content: ContentArtifact = {
+      version: 1,
+      blocks,
+      assets: [],
+      stats: { pages: 2, blocks: blocks.length, words: 12, emptyPages: [] },
+    };
+    const outline = [
+      { title: 'Preface', pageIndex: 0, y: 80, children: [] },
+      { title: 'Chapter 1. Introduction', pageIndex: 1, y: 44, children: [] },
+    ];
+    const withLabel = await identifyStructure(layoutWithHeader(2, 'Chapter 1.', outline), content, {
+      assets: new MemoryAssetStore(),
+    });
+    const headings = withLabel.chapters.flatMap((c) => c.blocks).filter((b) => b.kind === 'heading');
+    expect(headings.map((h) => (h.kind === 'heading' ? h.text : ''))).toContain('Chapter 1. Introduction');
+    // A running head that says something else gives nothing.
+    const other = await identifyStructure(layoutWithHeader(2, 'Chapter 7.', outline), content, {
+      assets: new MemoryAssetStore(),
+    });
+    const texts = other.chapters.flatMap((c) => c.blocks).map((b) => (b.kind === 'heading' ? b.text : ''));
+    expect(texts).toContain('Introduction');
+    expect(texts.join('|')).not.toContain('Chapter');
   });
 });
