@@ -73,6 +73,29 @@ function isRunningPattern(masked: string, occurrences: Array<{ page: number; tex
   return [...offsets.values()].some((set) => set.size >= Math.max(2, 0.8 * pages));
 }
 
+/**
+ * How often each of `masked` texts is a whole line away from the page edges. A line the book prints in its
+ * body as often as at page tops or bottoms ("Syntax:", "Example:" that happen to end a page) is body text, not
+ * a running header or footer.
+ */
+function bodyOccurrences(
+  pages: PageLines[],
+  candidates: Array<Array<{ line: Line }>>,
+  masked: Set<string>,
+): Map<string, number> {
+  const counts = new Map<string, number>();
+  const maxLength = Math.max(0, ...[...masked].map((m) => m.length));
+  pages.forEach((page, i) => {
+    const edge = new Set(candidates[i].map((c) => c.line));
+    for (const line of page.lines) {
+      if (edge.has(line) || line.text.length > 2 * maxLength + 16) continue;
+      const m = maskText(line.text);
+      if (masked.has(m)) counts.set(m, (counts.get(m) ?? 0) + 1);
+    }
+  });
+  return counts;
+}
+
 /** Marks artifact lines in place; returns the masked patterns recognised as running text. */
 export function markRunningText(pages: PageLines[]): string[] {
   const n = pages.length;
@@ -91,13 +114,21 @@ export function markRunningText(pages: PageLines[]): string[] {
       occurrences.set(key, occ);
     }
   });
+  const inBody = bodyOccurrences(
+    pages,
+    candidates,
+    new Set([...textCounts.keys()].map((k) => k.slice(k.indexOf('|') + 1))),
+  );
   const running = new Map<string, boolean>();
   const isRunning = (zone: Zone, masked: string): boolean => {
     const key = `${zone}|${masked}`;
     let r = running.get(key);
     if (r === undefined) {
+      const atEdge = textCounts.get(key)?.size ?? 0;
       r =
-        (textCounts.get(key)?.size ?? 0) >= threshold && isRunningPattern(masked, occurrences.get(key) ?? []);
+        atEdge >= threshold &&
+        (inBody.get(masked) ?? 0) < atEdge &&
+        isRunningPattern(masked, occurrences.get(key) ?? []);
       running.set(key, r);
     }
     return r;
