@@ -21,7 +21,7 @@ import { FontSizeCounter } from './fonts';
 import { buildFragments } from './lines';
 import { readMetadata } from './metadata';
 import { placeOutline, readOutlineTargets } from './outline';
-import { markRunningText, runningTextLines, type PageLines } from './running-headers';
+import { countBodyLines, markRunningText, runningTextLines, type PageLines } from './running-headers';
 
 /** One parsed page → its layout (lines in reading order, images, links); fonts must hold the page's fonts. */
 export function pageLayoutFromRaw(
@@ -111,15 +111,17 @@ const FINISHED = new JsonText('null');
 class JsonPages implements PageKeeper<JsonText> {
   private readonly json: JsonText[] = [];
   private readonly edges: Array<PageLines & { indexes: number[] }> = [];
+  private readonly bodyLines = new Map<string, number>();
 
   keep(page: PageLayout): void {
+    countBodyLines(page, this.bodyLines);
     const { lines, indexes } = runningTextLines(page.lines);
     this.edges[page.index] = { height: page.height, lines, indexes };
     this.json[page.index] = new JsonText(JSON.stringify(page));
   }
 
   markRunningText(): string[] {
-    return markRunningText(this.edges);
+    return markRunningText(this.edges, this.bodyLines);
   }
 
   finish(each: (page: PageLayout) => void): JsonText[] {

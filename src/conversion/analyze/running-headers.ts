@@ -88,9 +88,10 @@ function isRunningPattern(masked: string, occurrences: Array<{ page: number; tex
 }
 
 /**
- * The only lines of a page markRunningText can mark or look at: the EDGE_LINES + 1 topmost and bottommost
- * (the edge candidates and the body line next to them), with their indexes in `lines`. Marking these alone
- * marks exactly what marking the whole page would, so a long book need not keep every line in memory for it.
+ * The only lines of a page markRunningText can mark or look at besides the body-line counts: the
+ * EDGE_LINES + 1 topmost and bottommost (the edge candidates and the body line next to them), with their
+ * indexes in `lines`. Marking these alone, given the book's countBodyLines, marks exactly what marking the whole
+ * page would, so a long book need not keep every line in memory for it.
  */
 export function runningTextLines(lines: Line[]): { lines: Line[]; indexes: number[] } {
   const keep = EDGE_LINES + 1;
@@ -100,8 +101,35 @@ export function runningTextLines(lines: Line[]): { lines: Line[]; indexes: numbe
   return { lines: indexes.map((i) => lines[i]), indexes };
 }
 
-/** Marks artifact lines in place; returns the masked patterns recognised as running text. */
-export function markRunningText(pages: PageLines[]): string[] {
+/** Running text is at most this long (masked); longer edge lines are never taken for it. */
+const MAX_RUNNING_TEXT = 160;
+
+/**
+ * Counts, into `counts`, the page's lines away from its edges by masked text (short ones only: the only ones a
+ * running header could match). A line the book prints in its body as often as at page tops or bottoms
+ * ("Syntax:", "Example:" that happen to end a page) is body text, not a running header or footer. Pages can
+ * be counted one at a time, as they are laid out.
+ */
+export function countBodyLines(page: PageLines, counts: Map<string, number>): void {
+  const edge = new Set(edgeCandidates(page).map((c) => c.line));
+  for (const line of page.lines) {
+    if (edge.has(line)) continue;
+    const m = maskText(line.text);
+    if (m.length <= MAX_RUNNING_TEXT) counts.set(m, (counts.get(m) ?? 0) + 1);
+  }
+}
+
+function countAllBodyLines(pages: PageLines[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const page of pages) countBodyLines(page, counts);
+  return counts;
+}
+
+/**
+ * Marks artifact lines in place; returns the masked patterns recognised as running text. `inBody`: the
+ * countBodyLines of every page, when `pages` hold only each page's runningTextLines.
+ */
+export function markRunningText(pages: PageLines[], inBody?: ReadonlyMap<string, number>): string[] {
   const n = pages.length;
   const threshold = n >= 6 ? 3 : 2;
   const textCounts = new Map<string, Set<number>>();
@@ -118,13 +146,17 @@ export function markRunningText(pages: PageLines[]): string[] {
       occurrences.set(key, occ);
     }
   });
+  const bodyCounts = inBody ?? countAllBodyLines(pages);
   const running = new Map<string, boolean>();
   const isRunning = (zone: Zone, masked: string): boolean => {
     const key = `${zone}|${masked}`;
     let r = running.get(key);
     if (r === undefined) {
+      const atEdge = textCounts.get(key)?.size ?? 0;
       r =
-        (textCounts.get(key)?.size ?? 0) >= threshold && isRunningPattern(masked, occurrences.get(key) ?? []);
+        atEdge >= threshold &&
+        (bodyCounts.get(masked) ?? 0) < atEdge &&
+        isRunningPattern(masked, occurrences.get(key) ?? []);
       running.set(key, r);
     }
     return r;
@@ -136,7 +168,7 @@ export function markRunningText(pages: PageLines[]): string[] {
       const masked = maskText(line.text);
       if (isPageNumberText(line.text)) {
         line.artifact = 'page_number';
-      } else if (n >= 2 && masked.length <= 160 && isRunning(zone, masked)) {
+      } else if (n >= 2 && masked.length <= MAX_RUNNING_TEXT && isRunning(zone, masked)) {
         line.artifact = zone === 'top' ? 'header' : 'footer';
         patterns.add(masked);
       }

@@ -1,6 +1,12 @@
 import { analyzeLayout, analyzeLayoutSerialized } from '../../../src/conversion/analyze';
 import { cleanText } from '../../../src/conversion/analyze/text-clean';
-import { isPageNumberText, maskText } from '../../../src/conversion/analyze/running-headers';
+import {
+  countBodyLines,
+  isPageNumberText,
+  markRunningText,
+  maskText,
+  runningTextLines,
+} from '../../../src/conversion/analyze/running-headers';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
 import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
 import {
@@ -186,5 +192,62 @@ describe('maskText and page numbers', () => {
     expect(maskText('Chapter 12:  Graphics 79')).toBe('chapter #: graphics #');
     for (const t of ['12', 'xiv', '- 7 -', 'Page 3 of 10', '3/10']) expect(isPageNumberText(t)).toBe(true);
     for (const t of ['Figure 3', '12 apples', 'Introduction']) expect(isPageNumberText(t)).toBe(false);
+  });
+});
+
+describe('markRunningText', () => {
+  function line(text: string, y: number): Line {
+    return {
+      text,
+      box: { x: 72, y, w: 6 * text.length, h: 10 },
+      spans: [],
+      fontId: 'f',
+      size: 10,
+      bold: false,
+      italic: false,
+      monospace: false,
+      column: 0,
+    };
+  }
+
+  it('keeps a label the book prints in its body more often than at page bottoms ("Syntax:")', () => {
+    // 12 pages with a running header; "Syntax:" ends 4 of them and sits inside the text of 8 others.
+    const pages = Array.from({ length: 12 }, (_, i) => {
+      const lines = [line(`Manual ${i + 1}`, 40)];
+      for (let k = 0; k < 20; k++) lines.push(line(`Body text line ${k} of page ${i}`, 80 + 30 * k));
+      if (i < 4) lines.push(line('Syntax:', 740));
+      else lines.splice(8, 0, line('Syntax:', 315));
+      return { height: 792, lines };
+    });
+    markRunningText(pages);
+    const syntax = pages.flatMap((p) => p.lines).filter((l) => l.text === 'Syntax:');
+    expect(syntax).toHaveLength(12);
+    expect(syntax.filter((l) => l.artifact)).toHaveLength(0);
+    expect(pages.every((p) => p.lines[0].artifact === 'header')).toBe(true);
+  });
+
+  it("marks the same lines from each page's edge lines plus the book's body-line counts (long books)", () => {
+    const book = () =>
+      Array.from({ length: 12 }, (_, i) => {
+        const lines = [line(`Manual ${i + 1}`, 40), line('Chapter One', 52)];
+        for (let k = 0; k < 20; k++) lines.push(line(`Body text line ${k} of page ${i}`, 80 + 30 * k));
+        if (i < 4) lines.push(line('Syntax:', 740));
+        else lines.splice(8, 0, line('Syntax:', 315));
+        if (i % 3 === 0) lines.push(line('Example:', 760));
+        lines.push(line(String(i + 1), 775));
+        return { height: 792, lines };
+      });
+    const whole = book();
+    const patterns = markRunningText(whole);
+    const edges = book();
+    const counts = new Map<string, number>();
+    for (const page of edges) countBodyLines(page, counts);
+    const subsets = edges.map((p) => ({ height: p.height, lines: runningTextLines(p.lines).lines }));
+    expect(subsets[0].lines.length).toBeLessThan(edges[0].lines.length);
+    expect(markRunningText(subsets, counts)).toEqual(patterns);
+    expect(edges.map((p) => p.lines.map((l) => l.artifact))).toEqual(
+      whole.map((p) => p.lines.map((l) => l.artifact)),
+    );
+    expect(whole.flatMap((p) => p.lines).filter((l) => l.artifact).length).toBeGreaterThan(24);
   });
 });
