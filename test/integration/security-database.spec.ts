@@ -191,10 +191,24 @@ describe('IdempotencyService', () => {
 
   it('creates exactly one job when the same upload is retried concurrently', async () => {
     const user = randomUUID();
-    const { created, createJob } = counter(user, 150);
-    const outcomes = await Promise.all(
-      Array.from({ length: 8 }, () => httpCode(service.run(user, 'race', sha('c'), createJob))),
+    const { created, createJob } = counter(user);
+    // The request that wins the key creates its job only once the other seven have been answered, however slow
+    // the machine is (a fixed delay let late requests arrive after the job existed and be replayed).
+    let openGate: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (openGate = resolve));
+    const fallback = setTimeout(openGate, 10_000);
+    const gatedCreateJob = async () => {
+      await gate;
+      return createJob();
+    };
+    let answered = 0;
+    const runs = Array.from({ length: 8 }, () =>
+      httpCode(service.run(user, 'race', sha('c'), gatedCreateJob)).finally(() => {
+        if (++answered === 7) openGate();
+      }),
     );
+    const outcomes = await Promise.all(runs);
+    clearTimeout(fallback);
     expect(created).toHaveLength(1);
     expect(outcomes.filter((outcome) => outcome === 'OK')).toHaveLength(1);
     expect(new Set(outcomes.filter((outcome) => outcome !== 'OK'))).toEqual(
