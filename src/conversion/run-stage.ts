@@ -6,7 +6,7 @@ import { analyzeLayoutSerialized } from './analyze';
 import { extractContent } from './extract';
 import { identifyStructure } from './structure';
 import { generateEpub } from './epub';
-import { calculateQuality } from './quality';
+import { buildReference, scoreEpub } from './quality';
 import type { ConversionOptions, StageContext, StageName } from './stages';
 import { WORK_FILES } from './workdir';
 import { readJsonFile, writeJsonFile } from './json-file';
@@ -75,13 +75,12 @@ export async function executeStage(
       return { warnings, summary: { epubBytes: epub.byteLength } };
     }
     case 'calculate_quality_score': {
-      // One artifact at a time: the score needs the layout, the EPUB and only the chapter count of the book.
+      // One artifact at a time: the layout only until its reference is built, then the EPUB; of the book, only
+      // its chapter count.
       const chapterCount = (await structure()).chapters.length;
+      const reference = buildReference(await layout());
       const epub = new Uint8Array(await readFile(join(workDir, WORK_FILES.epub)));
-      const report: QualityReport = await calculateQuality(
-        { layout: await layout(), chapterCount, epub },
-        ctx,
-      );
+      const report: QualityReport = await scoreEpub(reference, chapterCount, epub, ctx);
       await writeJson(workDir, WORK_FILES.quality, report);
       return { warnings, summary: { score: report.score } };
     }

@@ -1,7 +1,8 @@
 /** calculate_quality_score: measures the EPUB against the PDF (layout artifact) and combines a 0–100 score. */
 import { throwIfAborted } from '../errors';
 import type { QualityComponent } from '../model/quality';
-import type { CalculateQuality } from '../stages';
+import type { QualityReport } from '../model/quality';
+import type { CalculateQuality, StageContext } from '../stages';
 import { wordsOf } from '../structure/text';
 import {
   brokenParagraphs,
@@ -18,7 +19,9 @@ import {
   type Measure,
 } from './metrics';
 import { readEpubPackage } from './package-reader';
-import { buildReference } from './reference';
+import { buildReference, type Reference } from './reference';
+
+export { buildReference };
 
 /** Weights of the components (n/a components drop out and the rest are renormalised). */
 export const QUALITY_WEIGHTS = {
@@ -74,9 +77,20 @@ function warningsFor(components: Partial<Record<ComponentName, QualityComponent>
   return warnings;
 }
 
-export const calculateQuality: CalculateQuality = async ({ layout, chapterCount, epub }, ctx) => {
+export const calculateQuality: CalculateQuality = async ({ layout, chapterCount, epub }, ctx) =>
+  scoreEpub(buildReference(layout), chapterCount, epub, ctx);
+
+/**
+ * calculateQuality from the reference the layout gives (buildReference): a caller that reads the layout from a
+ * file can let go of it before the EPUB is read (a long book's layout is the largest thing in memory).
+ */
+export async function scoreEpub(
+  ref: Reference,
+  chapterCount: number,
+  epub: Uint8Array,
+  ctx: StageContext,
+): Promise<QualityReport> {
   throwIfAborted(ctx.signal);
-  const ref = buildReference(layout);
   const pkg = readEpubPackage(epub);
   const blocks = contentBlocks(pkg);
   const epubWords = blocks.flatMap((block) => wordsOf(block.text));
@@ -116,4 +130,4 @@ export const calculateQuality: CalculateQuality = async ({ layout, chapterCount,
     words: epubWords.length,
     warnings: warningsFor(components),
   };
-};
+}
