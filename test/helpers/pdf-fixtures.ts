@@ -660,3 +660,33 @@ export async function outdentedCodeTitlePdf(): Promise<Uint8Array> {
   });
   return finish(doc);
 }
+
+/**
+ * A two-column page with a narrow gutter (10pt, under one em of the 11pt text): the left column is a table of
+ * contents ("k Section about topic k . . .", dot leaders, then its page number right-aligned at the gutter), the right column prose
+ * whose lines share the left column's baselines.
+ */
+export const NARROW_GUTTER_TOC = Array.from({ length: 14 }, (_, k) => ({
+  title: `${k + 1} Section about topic ${k + 1}`,
+  page: String(3 * k + 2),
+}));
+export async function narrowGutterTocPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const gutter = 10;
+  const colW = (PAGE_W - 2 * MARGIN - gutter) / 2;
+  const rightX = MARGIN + colW + gutter;
+  writeLines(page, ['A Title Across Both Columns'], { x: 200, y: 60, size: 18, font: f.bold });
+  const prose = wrap(LOREM.join(' ') + ' ' + LOREM.join(' '), f.regular, 11, colW).slice(0, 14);
+  NARROW_GUTTER_TOC.forEach((entry, i) => {
+    const base = PAGE_H - 120 - 13 * i - 11;
+    let leader = entry.title;
+    while (f.regular.widthOfTextAtSize(`${leader} .`, 11) < colW - 24) leader += ' .';
+    page.drawText(leader, { x: MARGIN, y: base, size: 11, font: f.regular });
+    const w = f.regular.widthOfTextAtSize(entry.page, 11);
+    page.drawText(entry.page, { x: MARGIN + colW - w, y: base, size: 11, font: f.regular });
+    if (prose[i]) page.drawText(prose[i], { x: rightX, y: base, size: 11, font: f.regular });
+  });
+  return finish(doc);
+}

@@ -48,36 +48,56 @@ function findGutter(lines: Line[]): Gutter | null {
   const middle = Array.from(cover.subarray(lo, hi + 1)).sort((a, b) => a - b);
   const medianCover = middle[Math.floor(middle.length / 2)] ?? 0;
   const maxCross = Math.max(1, Math.floor(0.04 * narrow.length), Math.floor(0.25 * medianCover));
-  // Widest run of low-coverage bins in the middle half of the text area.
-  let best: Gutter | null = null;
+  // Low-coverage runs in the middle half of the text area, widest first: the first that splits the page into two
+  // text columns is the gutter.
+  const runs: Gutter[] = [];
   let runStart = -1;
   for (let i = lo; i <= hi + 1; i++) {
     const low = i <= hi && cover[i] <= maxCross;
     if (low && runStart < 0) runStart = i;
     if (!low && runStart >= 0) {
-      const g = { x0: minX + runStart, x1: minX + i - 1 };
-      if (!best || g.x1 - g.x0 > best.x1 - best.x0) best = g;
+      if (i - 1 - runStart >= 6) runs.push({ x0: minX + runStart, x1: minX + i - 1 });
       runStart = -1;
     }
   }
-  if (!best || best.x1 - best.x0 < 6) return null;
+  runs.sort((a, b) => b.x1 - b.x0 - (a.x1 - a.x0));
+  return runs.find((g) => splitsIntoColumns(g, lines, narrow, minX, maxX)) ?? null;
+}
+
+/** A short number alone on its fragment: a page number, a line number, a list's number. */
+function isBareNumber(l: Line): boolean {
+  return /^\(?[0-9]{1,4}[.)]?$|^[ivxlc]{1,6}$/i.test(l.text.trim());
+}
+
+/**
+ * Lines that start at the right column's left edge are text: when most of them are bare numbers, the gap is
+ * the one between a column's titles or dot leaders and its right-aligned page numbers (a table of contents),
+ * and the numbers belong to the column on the left.
+ */
+function rightColumnStartsWithNumbers(g: Gutter, right: Line[]): boolean {
+  const atEdge = right.filter((l) => l.box.x < g.x1 + 3);
+  const numbers = atEdge.filter(isBareNumber).length;
+  return numbers >= MIN_LINES_PER_COLUMN && numbers > 0.5 * atEdge.length;
+}
+
+function splitsIntoColumns(best: Gutter, lines: Line[], narrow: Line[], minX: number, maxX: number): boolean {
   const mid = (best.x0 + best.x1) / 2;
   const left = narrow.filter((l) => l.box.x + l.box.w <= mid);
   const right = narrow.filter((l) => l.box.x >= mid);
   // Lines crossing the gutter must stay few against the lines it separates.
   const crossing = lines.filter((l) => l.box.x < best.x0 && l.box.x + l.box.w > best.x1).length;
-  if (crossing > 0.35 * (left.length + right.length)) return null;
-  if (left.length < MIN_LINES_PER_COLUMN || right.length < MIN_LINES_PER_COLUMN) return null;
+  if (crossing > 0.35 * (left.length + right.length)) return false;
+  if (left.length < MIN_LINES_PER_COLUMN || right.length < MIN_LINES_PER_COLUMN) return false;
   // The two sides must stand side by side, not one above the other.
   const lb = unionBox(left.map((l) => l.box));
   const rb = unionBox(right.map((l) => l.box));
   const overlap = Math.min(lb.y + lb.h, rb.y + rb.h) - Math.max(lb.y, rb.y);
-  if (overlap < 0.3 * Math.min(lb.h, rb.h)) return null;
+  if (overlap < 0.3 * Math.min(lb.h, rb.h)) return false;
   // Both sides must look like text columns: a real column has lines of similar width filling it.
   const wide = (set: Line[], colW: number) => set.filter((l) => l.box.w > 0.5 * colW).length;
   const enough = (set: Line[]) => Math.max(MIN_LINES_PER_COLUMN, 0.15 * set.length);
-  if (wide(left, mid - minX) < enough(left) || wide(right, maxX - mid) < enough(right)) return null;
-  return best;
+  if (wide(left, mid - minX) < enough(left) || wide(right, maxX - mid) < enough(right)) return false;
+  return !rightColumnStartsWithNumbers(best, right);
 }
 
 /** Merges fragments that share a row within one column back into one line (table cells, tabbed text). */

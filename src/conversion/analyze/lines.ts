@@ -266,9 +266,66 @@ export function unionBox(boxes: Box[]): Box {
   return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
 }
 
+/** Rows whose span at a narrow gutter's edge makes it a gutter: text up to it on the left, from it on the right. */
+const NARROW_GUTTER_MIN_ROWS = 6;
+
+/**
+ * Vertical strips, narrower than a fragment-splitting gap, that no span crosses in the middle half of the page
+ * while many rows start flush at their right edge and many end just before their left edge: a two-column page's
+ * narrow gutter (TeX's \columnsep of 10pt is under one em of an 11pt body). Rows are split there so that the
+ * left column's last words or right-aligned page numbers are not glued to the right column's lines.
+ */
+export function narrowGutters(rows: RawSpan[][]): Array<{ x0: number; x1: number }> {
+  const spans = rows.flat();
+  if (spans.length === 0) return [];
+  const minX = Math.min(...spans.map((s) => s.x));
+  const maxX = Math.max(...spans.map((s) => s.x + s.w));
+  const width = maxX - minX;
+  if (width < 150 || rows.length < 2 * NARROW_GUTTER_MIN_ROWS) return [];
+  const n = Math.ceil(width) + 1;
+  const cover = new Int32Array(n);
+  for (const s of spans) {
+    const a = Math.max(0, Math.ceil(s.x - minX + 0.5));
+    const b = Math.min(n - 1, Math.floor(s.x + s.w - minX - 0.5));
+    if (b < a) continue;
+    cover[a] += 1;
+    if (b + 1 < n) cover[b + 1] -= 1;
+  }
+  for (let i = 1; i < n; i++) cover[i] += cover[i - 1];
+  // The words of a title centred over both columns may cross the gutter, which sits near the middle.
+  const maxCross = Math.max(3, Math.floor(0.06 * rows.length));
+  const lo = Math.floor(0.4 * width);
+  const hi = Math.ceil(0.6 * width);
+  const out: Array<{ x0: number; x1: number }> = [];
+  let start = -1;
+  for (let i = lo; i <= hi + 1; i++) {
+    const low = i <= hi && cover[i] <= maxCross;
+    if (low && start < 0) start = i;
+    if (!low && start >= 0) {
+      const g = { x0: minX + start - 1, x1: minX + i };
+      if (g.x1 - g.x0 >= 4 && isNarrowGutter(g, rows)) out.push(g);
+      start = -1;
+    }
+  }
+  return out;
+}
+
+function isNarrowGutter(g: { x0: number; x1: number }, rows: RawSpan[][]): boolean {
+  let endBefore = 0;
+  let startAfter = 0;
+  for (const row of rows) {
+    if (row.some((s) => s.x + s.w <= g.x0 + 2 && s.x + s.w > g.x0 - s.size)) endBefore += 1;
+    if (row.some((s) => s.x >= g.x1 - 2 && s.x < g.x1 + 1)) startAfter += 1;
+  }
+  return endBefore >= NARROW_GUTTER_MIN_ROWS && startAfter >= NARROW_GUTTER_MIN_ROWS;
+}
+
 /** Splits each row at wide gaps; returns fragments (one Line each), rows top to bottom. */
 export function buildFragments(spans: RawSpan[], ctx: FragmentContext): Line[][] {
   const rows = buildRows(spans);
+  const gutters = narrowGutters(rows.map((r) => r.spans));
+  const inGutter = (right: number, next: number) =>
+    gutters.some((g) => right <= g.x0 + 2 && next >= g.x1 - 2);
   const result: Line[][] = [];
   for (const row of rows) {
     const frags: RawSpan[][] = [];
@@ -281,7 +338,7 @@ export function buildFragments(spans: RawSpan[], ctx: FragmentContext): Line[][]
       // gutter (an index's "T" beside "png . . . 80") does not widen the gap a row may bridge.
       const em = cur.length ? Math.min(cur[cur.length - 1].size, s.size) : s.size;
       const limit = (bothMono ? 4 : FRAGMENT_GAP_EM) * em;
-      if (cur.length && s.x - right > limit) {
+      if (cur.length && (s.x - right > limit || (!bothMono && inGutter(right, s.x)))) {
         frags.push(cur);
         cur = [];
       }

@@ -21,6 +21,8 @@ import {
   codePdf,
   lookAlikeHeadingsPdf,
   tallMarginPageNumbersPdf,
+  narrowGutterTocPdf,
+  NARROW_GUTTER_TOC,
 } from '../../helpers/pdf-fixtures';
 
 const ctx = () => ({ assets: new MemoryAssetStore() });
@@ -48,6 +50,20 @@ describe('analyzeLayout', () => {
     expect(iBetaEnd).toBeGreaterThan(iBetaStart);
     // No line mixes the two columns.
     expect(text.some((t) => /Alpha.*Beta|Beta.*Alpha/.test(t))).toBe(false);
+  });
+
+  it('finds a gutter narrower than an em and keeps right-aligned page numbers in their column', async () => {
+    const layout = await analyzeLayout(await narrowGutterTocPdf(), ctx(), { parallelism: 1 });
+    expect(layout.pages[0].columns).toBe(2);
+    const text = body(layout).map((l) => l.text);
+    for (const entry of NARROW_GUTTER_TOC) {
+      expect(text.find((t) => t.startsWith(`${entry.title} .`))).toMatch(new RegExp(`\\. ${entry.page}$`));
+    }
+    // The left column (the contents) is read before the right one.
+    const lastEntry = NARROW_GUTTER_TOC[NARROW_GUTTER_TOC.length - 1].title;
+    expect(text.findIndex((t) => t.startsWith(lastEntry))).toBeLessThan(
+      text.findIndex((t) => t.startsWith('The quick brown fox')),
+    );
   });
 
   it('marks running headers and page numbers', async () => {
