@@ -253,17 +253,24 @@ class PictureSink {
   }
 }
 
-/** A layout whose pages are already JSON text: what executeStage writes to the artifact file. */
-export type SerializedLayout = Omit<LayoutArtifact, 'pages'> & { pages: JsonText[] };
+/** A layout whose pages may be JSON text already: what executeStage writes to the artifact file. */
+export type SerializedLayout = Omit<LayoutArtifact, 'pages'> & { pages: Array<PageLayout | JsonText> };
+
+/**
+ * From this many pages on, analyzeLayoutSerialized keeps pages as deflated JSON (JsonPages); below, as objects:
+ * a short book's layout is small, and serializing it page by page cost ~5% of analyze_layout on R-intro.
+ */
+export const SERIALIZE_PAGES_FROM = 300;
 
 async function analyze<P>(
   pdf: Uint8Array,
   ctx: StageContext,
   options: ConversionOptions,
-  keeper: PageKeeper<P>,
+  keeperFor: (pageCount: number) => PageKeeper<P>,
 ): Promise<Omit<LayoutArtifact, 'pages'> & { pages: P[] }> {
   throwIfAborted(ctx.signal);
   const { pdfjs, doc } = await openPdf(pdf, { maxPages: options.maxPages });
+  const keeper = keeperFor(doc.numPages);
   // Owns doc from here: the parse renews it every few hundred pages, so everything that reads the document as
   // a whole (links, outline, metadata) is read first.
   const source = new ParsingDocument(pdfjs, doc, pdf);
@@ -319,13 +326,19 @@ async function analyze<P>(
 }
 
 export const analyzeLayout: AnalyzeLayout = (pdf, ctx, options = {}) =>
-  analyze(pdf, ctx, options, new ObjectPages());
+  analyze(pdf, ctx, options, () => new ObjectPages());
 
-/** analyzeLayout for the artifact file: the same layout, its pages kept as JSON text (bounded memory). */
+/**
+ * analyzeLayout for the artifact file: the same layout, the pages of a long book (serializeFrom pages or more)
+ * kept as JSON text from the moment they are laid out (bounded memory).
+ */
 export function analyzeLayoutSerialized(
   pdf: Uint8Array,
   ctx: StageContext,
   options: ConversionOptions = {},
+  serializeFrom = SERIALIZE_PAGES_FROM,
 ): Promise<SerializedLayout> {
-  return analyze(pdf, ctx, options, new JsonPages());
+  return analyze<PageLayout | JsonText>(pdf, ctx, options, (pages) =>
+    pages >= serializeFrom ? new JsonPages() : new ObjectPages(),
+  );
 }

@@ -8,6 +8,7 @@ import {
   runningTextLines,
 } from '../../../src/conversion/analyze/running-headers';
 import { MemoryAssetStore } from '../../../src/conversion/assets';
+import { JsonText } from '../../../src/conversion/json-file';
 import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
 import {
   OUTLINE,
@@ -182,13 +183,14 @@ describe('analyzeLayoutSerialized (the artifact file of the service and the CLI)
     ];
     for (const pdf of books) {
       const objects = await analyzeLayout(pdf, ctx(), { parallelism: 1 });
-      const serialized = await analyzeLayoutSerialized(pdf, ctx(), { parallelism: 1 });
-      const pages = serialized.pages.map((p) => JSON.parse(p.text) as unknown);
+      const serialized = await analyzeLayoutSerialized(pdf, ctx(), { parallelism: 1 }, 0);
+      const pages = serialized.pages.map((p) => JSON.parse((p as JsonText).text) as unknown);
+      expect(serialized.pages.every((p) => p instanceof JsonText)).toBe(true);
       expect({ ...serialized, pages }).toEqual(JSON.parse(JSON.stringify(objects)));
     }
-    const headers = await analyzeLayoutSerialized(await runningHeadersPdf(9), ctx(), { parallelism: 1 });
+    const headers = await analyzeLayoutSerialized(await runningHeadersPdf(9), ctx(), { parallelism: 1 }, 0);
     const marked = headers.pages.map(
-      (p) => (JSON.parse(p.text) as { lines: Line[] }).lines.filter((l) => l.artifact).length,
+      (p) => (JSON.parse((p as JsonText).text) as { lines: Line[] }).lines.filter((l) => l.artifact).length,
     );
     expect(marked).toEqual(Array(9).fill(2));
   });
