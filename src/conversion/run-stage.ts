@@ -10,7 +10,7 @@ import { buildReference, scoreEpub } from './quality';
 import type { ConversionOptions, StageContext, StageName } from './stages';
 import { WORK_FILES } from './workdir';
 import { readJsonFile, writeJsonFile } from './json-file';
-import { tuneHeapForConversion } from './heap';
+import { tuneHeapForBook } from './heap';
 import type { LayoutArtifact } from './model/layout';
 import type { ContentArtifact } from './model/content';
 import type { BookStructure } from './model/book';
@@ -40,7 +40,6 @@ export async function executeStage(
   workDir: string,
   options: StageRunOptions = {},
 ): Promise<StageOutcome> {
-  tuneHeapForConversion();
   const warnings: string[] = [];
   const ctx: StageContext = {
     signal: options.signal,
@@ -49,7 +48,11 @@ export async function executeStage(
     warn: (message) => warnings.push(message),
   };
   const pdf = async () => new Uint8Array(await readFile(join(workDir, WORK_FILES.pdf)));
-  const layout = () => readJson<LayoutArtifact>(workDir, WORK_FILES.layout);
+  const layout = async () => {
+    const read = await readJson<LayoutArtifact>(workDir, WORK_FILES.layout);
+    tuneHeapForBook(read.pageCount);
+    return read;
+  };
   const content = () => readJson<ContentArtifact>(workDir, WORK_FILES.content);
   const structure = () => readJson<BookStructure>(workDir, WORK_FILES.structure);
 

@@ -14,6 +14,7 @@ import { ParsingDocument } from '../pdf/parsing-document';
 import type { RawPage } from '../pdf/raw';
 import type { AnalyzeLayout, ConversionOptions, StageContext } from '../stages';
 import { JsonText } from '../json-file';
+import { LONG_BOOK_PAGES, tuneHeapForBook } from '../heap';
 import { orderPage } from './columns';
 import { classifyPage } from './complexity';
 import { figureRegions } from './figures';
@@ -260,7 +261,7 @@ export type SerializedLayout = Omit<LayoutArtifact, 'pages'> & { pages: Array<Pa
  * From this many pages on, analyzeLayoutSerialized keeps pages as deflated JSON (JsonPages); below, as objects:
  * a short book's layout is small, and serializing it page by page cost ~5% of analyze_layout on R-intro.
  */
-export const SERIALIZE_PAGES_FROM = 300;
+export const SERIALIZE_PAGES_FROM = LONG_BOOK_PAGES;
 
 async function analyze<P>(
   pdf: Uint8Array,
@@ -270,6 +271,7 @@ async function analyze<P>(
 ): Promise<Omit<LayoutArtifact, 'pages'> & { pages: P[] }> {
   throwIfAborted(ctx.signal);
   const { pdfjs, doc } = await openPdf(pdf, { maxPages: options.maxPages });
+  tuneHeapForBook(doc.numPages);
   const keeper = keeperFor(doc.numPages);
   // Owns doc from here: the parse renews it every few hundred pages, so everything that reads the document as
   // a whole (links, outline, metadata) is read first.
