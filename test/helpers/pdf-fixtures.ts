@@ -690,3 +690,31 @@ export async function narrowGutterTocPdf(): Promise<Uint8Array> {
   });
   return finish(doc);
 }
+
+export const SPLIT_HEAD_SECTIONS = ['Learning', 'Data normalisation', 'Regularisation', 'Linear regression'];
+
+/**
+ * Running heads in two parts on one line, a wide gap apart: the section ("1.3. Data normalisation", varying)
+ * and the chapter ("Regression", fixed), sides swapped on even pages; page numbers at the bottom. With
+ * `headings`, every page opens instead with a larger bold title in two parts, "Lesson 5" and "Summary" (lesson numbers that do not follow the pages).
+ */
+export async function splitRunningHeadsPdf(pages: number, headings = false): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  for (let i = 0; i < pages; i++) {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    const size = headings ? 16 : 11;
+    const font = headings ? f.bold : f.italic;
+    const left = headings
+      ? `Lesson ${3 * i + 2}`
+      : `1.${i + 1}. ${SPLIT_HEAD_SECTIONS[i % SPLIT_HEAD_SECTIONS.length]}`;
+    const right = headings ? 'Summary' : 'Regression';
+    const [a, b] = i % 2 === 0 ? [left, right] : [right, left];
+    writeLines(page, [a], { y: 40, size, font });
+    writeLines(page, [b], { x: PAGE_W - MARGIN - font.widthOfTextAtSize(b, size), y: 40, size, font });
+    const body = wrap(`Body text of page ${i + 1}. ` + LOREM[i % LOREM.length] + '.', f.regular, 11, 468);
+    writeLines(page, body, { y: 80, size: 11, font: f.regular });
+    writeLines(page, [String(i + 1)], { x: PAGE_W / 2, y: PAGE_H - 50, size: 11, font: f.regular });
+  }
+  return finish(doc);
+}

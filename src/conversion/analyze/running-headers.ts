@@ -2,7 +2,7 @@
  * Running headers, footers and page numbers, found by repetition across pages: a line near the top or bottom
  * edge whose text (digits masked) recurs on several pages, a bare page number, or a line sitting in the same
  * header/footer slot (position, font, size; for a page's outermost line position and size) as lines already
- * recognised as running text.
+ * recognised as running text, or a line with a part (split at a wide gap or a separator) that recurs that way.
  */
 import type { Line } from '../model/layout';
 
@@ -101,6 +101,35 @@ export function runningTextLines(lines: Line[]): { lines: Line[]; indexes: numbe
   return { lines: indexes.map((i) => lines[i]), indexes };
 }
 
+/** A gap between two spans of a line wider than this many times its size splits it into parts. */
+const WIDE_GAP = 2;
+const PART_SEPARATOR_RE = /\s*[|·•]\s*|\s[—–]\s/u;
+/** Running heads hold two or three parts (left, centre, right); a line split into more is a table row. */
+const MAX_PARTS = 3;
+
+/**
+ * The parts of a line set apart by a wide gap or a separator ("1.2. Learning        Regression",
+ * "Chapter 3 | Syntax"); only parts with a letter. A line in one piece has a single part.
+ */
+export function splitParts(line: Line): string[] {
+  const pieces: string[] = [];
+  let current = '';
+  let lastEnd: number | undefined;
+  for (const span of line.spans) {
+    if (lastEnd !== undefined && span.box.x - lastEnd > WIDE_GAP * line.size) {
+      pieces.push(current);
+      current = '';
+    }
+    current += span.text;
+    lastEnd = span.box.x + span.box.w;
+  }
+  pieces.push(line.spans.length > 0 ? current : line.text);
+  return pieces
+    .flatMap((piece) => piece.split(PART_SEPARATOR_RE))
+    .map((part) => part.trim())
+    .filter((part) => /\p{L}/u.test(part));
+}
+
 /** Running text is at most this long (masked); longer edge lines are never taken for it. */
 const MAX_RUNNING_TEXT = 160;
 
@@ -125,6 +154,70 @@ function countAllBodyLines(pages: PageLines[]): Map<string, number> {
   return counts;
 }
 
+/** Masked edge texts by zone, with the pages they sit on, to tell running text by repetition. */
+class EdgeTexts {
+  private readonly pages = new Map<string, Set<number>>();
+  private readonly occurrences = new Map<string, Array<{ page: number; text: string }>>();
+  private readonly running = new Map<string, boolean>();
+
+  add(zone: Zone, masked: string, page: number, text: string): void {
+    const key = `${zone}|${masked}`;
+    let set = this.pages.get(key);
+    if (!set) this.pages.set(key, (set = new Set()));
+    set.add(page);
+    const occ = this.occurrences.get(key) ?? [];
+    occ.push({ page, text });
+    this.occurrences.set(key, occ);
+  }
+
+  /** On `threshold` pages or more, more often at the edge than in the body, and a running pattern. */
+  isRunning(zone: Zone, masked: string, threshold: number, bodyCounts: ReadonlyMap<string, number>): boolean {
+    const key = `${zone}|${masked}`;
+    let r = this.running.get(key);
+    if (r === undefined) {
+      const atEdge = this.pages.get(key)?.size ?? 0;
+      r =
+        atEdge >= threshold &&
+        (bodyCounts.get(masked) ?? 0) < atEdge &&
+        isRunningPattern(masked, this.occurrences.get(key) ?? []);
+      this.running.set(key, r);
+    }
+    return r;
+  }
+}
+
+/**
+ * Edge lines that may be a running head with a fixed and a varying part ("1.2. Learning … Regression" on one
+ * page, "1.4. Regularisation … Regression" on the next): the page's outermost line, split into two or three
+ * parts, standing apart from the body (a gap of more than 0.6 of its size to the next line that is not a
+ * bare page number) and set no larger than that line. With their parts.
+ */
+function splitHeadCandidates(
+  page: PageLines,
+  cands: ReadonlyArray<{ line: Line; zone: Zone }>,
+): Array<[{ line: Line; zone: Zone }, string[]]> {
+  const byY = [...page.lines].sort((a, b) => a.box.y - b.box.y);
+  const out: Array<[{ line: Line; zone: Zone }, string[]]> = [];
+  for (const cand of cands) {
+    const { line, zone } = cand;
+    if (!isOutermost(zone, line, byY)) continue;
+    const parts = splitParts(line);
+    if (parts.length < 2 || parts.length > MAX_PARTS) continue;
+    const rest = (zone === 'top' ? byY.slice(1) : byY.slice(0, -1).reverse()).filter(
+      (l) => !isPageNumberText(l.text),
+    );
+    const next = rest[0];
+    const gap = !next
+      ? Infinity
+      : zone === 'top'
+        ? next.box.y - (line.box.y + line.box.h)
+        : line.box.y - (next.box.y + next.box.h);
+    // A title set larger than the text below it is a heading ("Lesson 3      Summary"), not a running head.
+    if (gap > 0.6 * line.size && (!next || line.size <= 1.05 * next.size)) out.push([cand, parts]);
+  }
+  return out;
+}
+
 /**
  * Marks artifact lines in place; returns the masked patterns recognised as running text. `inBody`: the
  * countBodyLines of every page, when `pages` hold only each page's runningTextLines.
@@ -132,38 +225,24 @@ function countAllBodyLines(pages: PageLines[]): Map<string, number> {
 export function markRunningText(pages: PageLines[], inBody?: ReadonlyMap<string, number>): string[] {
   const n = pages.length;
   const threshold = n >= 6 ? 3 : 2;
-  const textCounts = new Map<string, Set<number>>();
-  const occurrences = new Map<string, Array<{ page: number; text: string }>>();
+  const whole = new EdgeTexts();
+  const parts = new EdgeTexts();
   const candidates = pages.map((p) => edgeCandidates(p));
+  const splitHeads = pages.map((p, i) => splitHeadCandidates(p, candidates[i]));
   candidates.forEach((cands, i) => {
-    for (const { line, zone } of cands) {
-      const key = `${zone}|${maskText(line.text)}`;
-      let set = textCounts.get(key);
-      if (!set) textCounts.set(key, (set = new Set()));
-      set.add(i);
-      const occ = occurrences.get(key) ?? [];
-      occ.push({ page: i, text: line.text });
-      occurrences.set(key, occ);
+    for (const { line, zone } of cands) whole.add(zone, maskText(line.text), i, line.text);
+    for (const [{ zone }, texts] of splitHeads[i]) {
+      for (const text of texts) parts.add(zone, maskText(text), i, text);
     }
   });
   const bodyCounts = inBody ?? countAllBodyLines(pages);
-  const running = new Map<string, boolean>();
-  const isRunning = (zone: Zone, masked: string): boolean => {
-    const key = `${zone}|${masked}`;
-    let r = running.get(key);
-    if (r === undefined) {
-      const atEdge = textCounts.get(key)?.size ?? 0;
-      r =
-        atEdge >= threshold &&
-        (bodyCounts.get(masked) ?? 0) < atEdge &&
-        isRunningPattern(masked, occurrences.get(key) ?? []);
-      running.set(key, r);
-    }
-    return r;
-  };
+  const isRunning = (zone: Zone, masked: string): boolean =>
+    whole.isRunning(zone, masked, threshold, bodyCounts);
+  const runningPart = (zone: Zone, texts: readonly string[]): string | undefined =>
+    texts.map(maskText).find((part) => parts.isRunning(zone, part, threshold, bodyCounts));
   const patterns = new Set<string>();
   const slotCounts = new Map<string, number>();
-  candidates.forEach((cands) => {
+  candidates.forEach((cands, i) => {
     for (const { line, zone } of cands) {
       const masked = maskText(line.text);
       if (isPageNumberText(line.text)) {
@@ -171,6 +250,13 @@ export function markRunningText(pages: PageLines[], inBody?: ReadonlyMap<string,
       } else if (n >= 2 && masked.length <= MAX_RUNNING_TEXT && isRunning(zone, masked)) {
         line.artifact = zone === 'top' ? 'header' : 'footer';
         patterns.add(masked);
+      } else {
+        const split = splitHeads[i].find(([c]) => c.line === line);
+        const part = split && runningPart(zone, split[1]);
+        if (part) {
+          line.artifact = zone === 'top' ? 'header' : 'footer';
+          patterns.add(part);
+        }
       }
       if (!line.artifact) continue;
       for (const key of [slotKey(zone, line), edgeSlotKey(zone, line)]) {

@@ -24,6 +24,7 @@ import {
   tallMarginPageNumbersPdf,
   narrowGutterTocPdf,
   NARROW_GUTTER_TOC,
+  splitRunningHeadsPdf,
 } from '../../helpers/pdf-fixtures';
 
 const ctx = () => ({ assets: new MemoryAssetStore() });
@@ -80,6 +81,26 @@ describe('analyzeLayout', () => {
       ).toBeUndefined();
     }
     expect(layout.runningPatterns).toContain('the running header of this book');
+  });
+
+  it('marks running heads with a fixed and a varying part ("1.3. Data normalisation … Regression")', async () => {
+    const layout = await analyzeLayout(await splitRunningHeadsPdf(8), ctx(), { parallelism: 1 });
+    for (const page of layout.pages) {
+      const head = page.lines.find((l) => l.text.includes('Regression'));
+      expect(head?.text).toMatch(/^(1\.\d\. [A-Za-z ]+ +Regression|Regression +1\.\d\. [A-Za-z ]+)$/);
+      expect(head?.artifact).toBe('header');
+      expect(
+        page.lines.find((l) => l.text.startsWith(`Body text of page ${page.index + 1}`))?.artifact,
+      ).toBeUndefined();
+    }
+    expect(layout.runningPatterns).toContain('regression');
+  });
+
+  it('keeps larger two-part titles at page tops ("Lesson 3 … Summary")', async () => {
+    const layout = await analyzeLayout(await splitRunningHeadsPdf(8, true), ctx(), { parallelism: 1 });
+    for (const page of layout.pages) {
+      expect(page.lines.find((l) => l.text.includes('Summary'))?.artifact).toBeUndefined();
+    }
   });
 
   it('resolves a nested outline to pages and positions, with metadata', async () => {
@@ -177,6 +198,7 @@ describe('analyzeLayoutSerialized (the artifact file of the service and the CLI)
       await runningHeadersPdf(9),
       await tallMarginPageNumbersPdf(),
       await lookAlikeHeadingsPdf(),
+      await splitRunningHeadsPdf(8),
       await linksPdf(),
       await imagePdf(),
       await outlinePdf(),
