@@ -25,11 +25,7 @@ import { placeOutline, readOutlineTargets } from './outline';
 import { countBodyLines, markRunningText, runningTextLines, type PageLines } from './running-headers';
 
 /** One parsed page → its layout (lines in reading order, images, links); fonts must hold the page's fonts. */
-export function pageLayoutFromRaw(
-  p: RawPage,
-  fonts: Record<string, FontInfo>,
-  raw: RawPage[] | null,
-): PageLayout {
+export function pageLayoutFromRaw(p: RawPage, fonts: Record<string, FontInfo>): PageLayout {
   for (const f of p.fonts) fonts[f.id] ??= f;
   const rows = buildFragments(p.spans, { fonts, links: p.links });
   const ordered = orderPage(rows);
@@ -45,7 +41,7 @@ export function pageLayoutFromRaw(
       width: im.width,
       height: im.height,
     })),
-    links: p.links.map((l) => linkRef(l, raw)),
+    links: p.links.map(linkRef),
     complexity: { complex: false, reasons: [] },
     figureRegions: figureRegions(p),
   };
@@ -157,25 +153,6 @@ function finishPages<P>(
   return { pages, fontStats: sizes.statistics(fonts), runningPatterns };
 }
 
-/** Document-wide passes once every page is laid out: running text, complexity, font statistics. */
-export function finishLayout(
-  pages: PageLayout[],
-  raw: RawPage[],
-  fonts: Record<string, FontInfo>,
-): Omit<LayoutArtifact, 'outline' | 'metadata'> {
-  const keeper = new ObjectPages();
-  pages.forEach((p) => keeper.keep(p));
-  const done = finishPages(keeper, raw, fonts);
-  return { version: 1, pageCount: raw.length, fonts, ...done };
-}
-
-/** Turns parsed pages into the layout artifact (no pdf.js needed: tests and tools can call it directly). */
-export function layoutFromRawPages(raw: RawPage[]): Omit<LayoutArtifact, 'outline' | 'metadata'> {
-  const fonts: Record<string, FontInfo> = {};
-  const pages = raw.map((p) => pageLayoutFromRaw(p, fonts, raw));
-  return finishLayout(pages, raw, fonts);
-}
-
 const r2 = (v: number) => Math.round(v * 100) / 100;
 
 function roundBox(b: { x: number; y: number; w: number; h: number }): void {
@@ -205,11 +182,11 @@ function roundPage(p: PageLayout): void {
   for (const r of p.figureRegions ?? []) roundBox(r);
 }
 
-function linkRef(l: RawPage['links'][number], raw: RawPage[] | null): LinkRef {
+function linkRef(l: RawPage['links'][number]): LinkRef {
   const box = { x: l.x, y: l.y, w: l.w, h: l.h };
   if (l.url) return { box, url: l.url };
   const ref: LinkRef & { destUser?: [number, number] } = { box };
-  if (l.destPage !== undefined && l.destPage >= 0 && (raw === null || l.destPage < raw.length)) {
+  if (l.destPage !== undefined && l.destPage >= 0) {
     ref.destPage = l.destPage;
     if (l.destUserY !== undefined) ref.destUser = [l.destUserX ?? 0, l.destUserY];
   }
@@ -295,7 +272,7 @@ async function analyze<P>(
         pictures.take(p);
         p.links = linksInPageSpace(links.get(p.index), p.transform);
         links.delete(p.index);
-        keeper.keep(pageLayoutFromRaw(p, fonts, null));
+        keeper.keep(pageLayoutFromRaw(p, fonts));
         return { ...p, spans: [], drawings: [] };
       },
     });
