@@ -247,4 +247,16 @@ describe('EPUB writer escaping', () => {
     expect(safeExternalHref('https://example.com/a?b=1&c=<2>')).toBe('https://example.com/a?b=1&c=%3C2%3E');
     expect(safeExternalHref('mailto:someone@example.com')).toBe('mailto:someone@example.com');
   });
+
+  it('percent-encodes what RFC 3986 forbids in a link target, which epubcheck would refuse', () => {
+    // Found in a real manual (RSC-020): "^" is kept by the WHATWG serialisation.
+    expect(safeExternalHref('http://www.freebsd.org/cgi/ports.cgi?query=^nut-&stype=name')).toBe(
+      'http://www.freebsd.org/cgi/ports.cgi?query=%5Enut-&stype=name',
+    );
+    expect(safeExternalHref('https://h.example/a|b{c}?q=100%&r=%41#x^y')).toBe(
+      'https://h.example/a%7Cb%7Bc%7D?q=100%25&r=%41#x%5Ey',
+    );
+    expect(safeExternalHref('http://user:pw@[::1]:8080/p')).toBe('http://user:pw@[::1]:8080/p');
+    expect(safeExternalHref('mailto:a^b@example.com')).toBe('mailto:a%5Eb@example.com');
+  });
 });

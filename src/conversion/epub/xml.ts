@@ -29,6 +29,24 @@ export function toXmlId(raw: string): string {
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `x${cleaned}`;
 }
 
+/**
+ * Characters RFC 3986 allows in a URI outside the host: unreserved, sub-delims, ":", "@", "/", "?", "#" and "%"
+ * starting an escape. The WHATWG serialisation keeps others ("^", "|", "{", a lone "%") that epubcheck refuses.
+ */
+const NOT_URI_CHAR = /%(?![0-9A-Fa-f]{2})|[^A-Za-z0-9\-._~!$&'()*+,;=:@/?#%]/g;
+
+function percentEncode(text: string): string {
+  return text.replace(NOT_URI_CHAR, (ch) => encodeURIComponent(ch));
+}
+
+/** The URL serialised with every character RFC 3986 forbids percent-encoded (an IPv6 host keeps its brackets). */
+function strictUri(url: URL): string {
+  const href = url.href;
+  // An http(s) URL's serialisation always has a path after the authority; mailto has no authority.
+  const pathStart = url.host ? href.indexOf('/', url.protocol.length + 2) : url.protocol.length;
+  return href.slice(0, pathStart) + percentEncode(href.slice(pathStart));
+}
+
 /** External link targets a reader may follow: http(s) and mailto only, parsed and re-serialised. */
 export function safeExternalHref(href: string): string | null {
   const trimmed = stripInvalidXml(href).trim();
@@ -36,7 +54,7 @@ export function safeExternalHref(href: string): string | null {
   try {
     const url = new URL(trimmed);
     if (!['http:', 'https:', 'mailto:'].includes(url.protocol)) return null;
-    return url.href;
+    return strictUri(url);
   } catch {
     return null;
   }
