@@ -18,6 +18,7 @@ import { LONG_BOOK_PAGES, tuneHeapForBook } from '../heap';
 import { orderPage } from './columns';
 import { classifyPage } from './complexity';
 import { figureRegions } from './figures';
+import { withRuleUnderscores } from './rule-underscores';
 import { FontSizeCounter } from './fonts';
 import { buildFragments } from './lines';
 import { readMetadata } from './metadata';
@@ -27,7 +28,7 @@ import { countBodyLines, markRunningText, runningTextLines, type PageLines } fro
 /** One parsed page → its layout (lines in reading order, images, links); fonts must hold the page's fonts. */
 export function pageLayoutFromRaw(p: RawPage, fonts: Record<string, FontInfo>): PageLayout {
   for (const f of p.fonts) fonts[f.id] ??= f;
-  const rows = buildFragments(p.spans, { fonts, links: p.links });
+  const rows = buildFragments(withRuleUnderscores(p.spans, p.drawings), { fonts, links: p.links });
   const ordered = orderPage(rows);
   return {
     index: p.index,

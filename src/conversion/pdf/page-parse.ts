@@ -4,9 +4,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { FontInfo } from '../model/layout';
-import { fontIdFor, fontInfoFrom } from './fonts';
+import { fontIdFor, fontInfoFrom, stripSubset } from './fonts';
 import type { PdfjsDocument, PdfjsFont, PdfjsGlyph, PdfjsImage, PdfjsModule, PdfjsPage } from './pdfjs';
 import type { RawImage, RawPage, RawSpan } from './raw';
+import { texEncodingOf, texGlyphText } from './tex-encodings';
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -25,6 +26,8 @@ interface TextState {
   ctm: Matrix;
   font: PdfjsFont | null;
   fontId: string;
+  /** The TeX encoding the font's name implies, for glyphs pdf.js left unmapped. */
+  texEncoding: ReturnType<typeof texEncodingOf>;
   fontSize: number;
   fontDirection: number;
   charSpacing: number;
@@ -177,7 +180,10 @@ export async function parsePage(
     };
     const opList = await page.getOperatorList({ annotationMode: pdfjs.AnnotationMode.DISABLE });
     const fonts = new Map<string, FontInfo>();
-    const fontCache = new Map<string, { font: PdfjsFont | null; id: string }>();
+    const fontCache = new Map<
+      string,
+      { font: PdfjsFont | null; id: string; texEncoding: ReturnType<typeof texEncodingOf> }
+    >();
     const OPS = pdfjs.OPS;
     const spans = new SpanBuilder();
     const stack: TextState[] = [];
@@ -185,6 +191,7 @@ export async function parsePage(
       ctm: vt,
       font: null,
       fontId: '',
+      texEncoding: null,
       fontSize: 0,
       fontDirection: 1,
       charSpacing: 0,
@@ -231,7 +238,7 @@ export async function parsePage(
         const startX = x;
         const adv = width * widthAdvanceScale;
         x += vertical ? adv - spacing * st.fontDirection : adv + spacing * st.fontDirection;
-        const uni = glyph.unicode;
+        const uni = texGlyphText(st.texEncoding, glyph.unicode, glyph.originalCharCode);
         if (!uni) continue;
         if (!horizontal) {
           if (uni.trim()) spans.rotatedChars++;
@@ -296,7 +303,7 @@ export async function parsePage(
               font = null;
             }
             const id = fontIdFor(font ?? undefined, loadedName);
-            entry = { font, id };
+            entry = { font, id, texEncoding: font?.name ? texEncodingOf(stripSubset(font.name)) : null };
             fontCache.set(loadedName, entry);
             if (!fonts.has(id)) fonts.set(id, fontInfoFrom(id, font ?? undefined));
           }
@@ -308,6 +315,7 @@ export async function parsePage(
           }
           st.font = entry.font;
           st.fontId = entry.id;
+          st.texEncoding = entry.texEncoding;
           st.fontSize = size;
           break;
         }

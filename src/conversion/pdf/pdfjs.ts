@@ -7,6 +7,8 @@ import { dirname, join } from 'node:path';
 
 export interface PdfjsGlyph {
   unicode: string;
+  /** The code the PDF's text used for this glyph. */
+  originalCharCode?: number;
   width: number;
   isSpace: boolean;
   vmetric?: number[] | null;

@@ -5,6 +5,7 @@ import type { Block, ContentArtifact } from '../../../src/conversion/model/conte
 import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
 import { identifyStructure } from '../../../src/conversion/structure';
 import { collapsedSpacePdf, sectionRunningHeadsPdf } from '../../helpers/producer-fixtures';
+import { TEX_BODY_TEXT, texEncodingsPdf } from '../../helpers/tex-fixtures';
 
 const ctx = () => ({ assets: new MemoryAssetStore() });
 
@@ -100,5 +101,21 @@ describe('outline titles as other producers print them', () => {
     const texts = other.chapters.flatMap((c) => c.blocks).map((b) => (b.kind === 'heading' ? b.text : ''));
     expect(texts).toContain('Introduction');
     expect(texts.join('|')).not.toContain('Chapter');
+  });
+});
+
+describe('text as older TeX toolchains set it', () => {
+  it('reads ligatures, quotes, dashes and Greek a partial ToUnicode map leaves unmapped, by the font’s TeX encoding', async () => {
+    const layout = await analyzeLayout(await texEncodingsPdf(), ctx(), { parallelism: 1 });
+    const texts = layout.pages[0].lines.map((l) => l.text);
+    expect(texts).toContain(TEX_BODY_TEXT);
+    expect(texts).toContain('Aπrλ');
+  });
+
+  it('reads an underscore drawn as a rule on the baseline, and leaves an underline alone', async () => {
+    const layout = await analyzeLayout(await texEncodingsPdf(), ctx(), { parallelism: 1 });
+    const texts = layout.pages[0].lines.map((l) => l.text);
+    expect(texts).toContain('glp_create_prob');
+    expect(texts).toContain('Note');
   });
 });
