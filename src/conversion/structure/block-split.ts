@@ -8,18 +8,41 @@ function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-/** Character range of `titleWords` (normalised) in `raw`, matching word by word with any separators between. */
+/**
+ * Titles are looked for near a block's start (outline anchoring reads a block's first 80 words): a long
+ * paragraph or list is not searched to its end, which made anchoring a long book's outline quadratic.
+ */
+export const TITLE_SEARCH_CHARS = 4000;
+
+const titlePatterns = new Map<string, RegExp>();
+
+function titlePattern(titleWords: readonly string[]): RegExp {
+  const key = titleWords.join('\u0000');
+  let re = titlePatterns.get(key);
+  if (!re) {
+    const pattern = titleWords.map(escapeRegExp).join('[^\\p{L}\\p{N}_]+');
+    re = new RegExp(`(?<![\\p{L}\\p{N}_])${pattern}(?![\\p{L}\\p{N}_])`, 'iu');
+    if (titlePatterns.size > 1000) titlePatterns.clear();
+    titlePatterns.set(key, re);
+  }
+  return re;
+}
+
+/**
+ * Character range of `titleWords` (normalised) in the first TITLE_SEARCH_CHARS of `raw`, matching word by word
+ * with any separators between.
+ */
 export function findTitleRange(
   raw: string,
   titleWords: readonly string[],
 ): { start: number; end: number } | null {
   if (titleWords.length === 0) return null;
-  const pattern = titleWords.map(escapeRegExp).join('[^\\p{L}\\p{N}_]+');
-  const re = new RegExp(`(?<![\\p{L}\\p{N}_])${pattern}(?![\\p{L}\\p{N}_])`, 'iu');
-  const match = re.exec(raw.normalize('NFKC'));
-  if (!match) return null;
+  const head = raw.slice(0, TITLE_SEARCH_CHARS);
+  const normalized = head.normalize('NFKC');
   // NFKC can change lengths (ligatures); only trust offsets when it did not.
-  if (raw.normalize('NFKC').length !== raw.length) return null;
+  if (normalized.length !== head.length) return null;
+  const match = titlePattern(titleWords).exec(normalized);
+  if (!match) return null;
   return { start: match.index, end: match.index + match[0].length };
 }
 

@@ -249,7 +249,7 @@ export class OutlineAnchorer {
     const heading = match ? this.applyMatch(match, entry.depth) : this.labelledHeading(entry, title);
     if (!heading) return this.fallback(entry);
     this.anchored.add(heading.id);
-    this.previous = this.list.indexOf(heading.id);
+    this.previous = this.list.indexOf(heading.id, match?.index);
     for (const [from, to] of this.redirects) if (this.headingDepth.has(from)) this.moveDepth(from, to);
     const depth = this.headingDepth.get(heading.id);
     this.headingDepth.set(heading.id, Math.min(depth ?? entry.depth, entry.depth));
