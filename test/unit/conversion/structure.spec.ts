@@ -3,6 +3,8 @@ import type { TocEntry } from '../../../src/conversion/model/book';
 import type { Block, ContentArtifact, HeadingBlock } from '../../../src/conversion/model/content';
 import type { LayoutArtifact, OutlineEntry } from '../../../src/conversion/model/layout';
 import { identifyStructure } from '../../../src/conversion/structure';
+import { BlockList } from '../../../src/conversion/structure/block-list';
+import { findTitleRange } from '../../../src/conversion/structure/block-split';
 
 const para = (id: string, page: number, y: number, text: string): Block => ({
   kind: 'paragraph',
@@ -398,5 +400,42 @@ describe('identify_structure metadata', () => {
     );
     expect(b.metadata.identifier).toBe(a.metadata.identifier);
     expect(c.metadata.identifier).not.toBe(a.metadata.identifier);
+  });
+});
+
+describe('BlockList (the blocks while headings are placed)', () => {
+  const para = (id: string, page: number, y: number): Block => ({
+    kind: 'paragraph',
+    id,
+    page,
+    y,
+    inlines: [{ text: id }],
+  });
+
+  it.each([
+    ['in page order', [para('a', 0, 10), para('b', 1, 10), para('c', 1, 50), para('d', 2, 10)]],
+    ['out of page order', [para('a', 0, 10), para('d', 2, 10), para('b', 1, 10), para('c', 1, 50)]],
+  ])('finds blocks by id and page after splits and merges (%s)', (_name, blocks) => {
+    const list = new BlockList([...blocks]);
+    const at = (id: string) => list.blocks.findIndex((b) => b.id === id);
+    list.replace(at('b'), 1, [para('b1', 1, 10), para('b2', 1, 20)]);
+    expect(list.onPage(1).map((i) => list.blocks[i].id)).toEqual(
+      list.blocks.filter((b) => b.page === 1).map((b) => b.id),
+    );
+    expect(list.indexOf('c')).toBe(at('c'));
+    expect(list.indexOf('c', 0)).toBe(at('c'));
+    list.replace(at('b2'), 2, [para('m', 1, 20)]);
+    expect(list.indexOf('m', at('m') + 2)).toBe(at('m'));
+    expect(list.indexOf('c')).toBe(-1);
+    expect(list.has('c')).toBe(true); // a removed block's id stays taken
+    expect(list.onPage(1).map((i) => list.blocks[i].id)).toEqual(['b1', 'm']);
+    expect(list.onPage(7)).toEqual([]);
+    expect(list.closestTo(1, 15)).toBe(at('m'));
+  });
+
+  it('looks for a title only near the start of a long block', () => {
+    const long = `Intro. Getting Started with it. ${'filler words here. '.repeat(400)}Late Title`;
+    expect(findTitleRange(long, ['getting', 'started'])).toEqual({ start: 7, end: 22 });
+    expect(findTitleRange(long, ['late', 'title'])).toBeNull();
   });
 });
