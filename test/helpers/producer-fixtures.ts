@@ -15,7 +15,7 @@ import {
   setWordSpacing,
   showText,
 } from 'pdf-lib';
-import { LOREM, PAGE_H, PAGE_W, wrap } from './pdf-fixtures';
+import { LOREM, PAGE_H, PAGE_W, samplePng, wrap } from './pdf-fixtures';
 
 /** Shows `parts` one after the other on one line, each with its own word and character spacing (Tw, Tc). */
 function showSpaced(
@@ -84,6 +84,45 @@ export async function sectionRunningHeadsPdf(): Promise<Uint8Array> {
       page.drawText(line, { x: 54, y: PAGE_H - y - 10, size: 10, font: regular });
       y += 13;
     }
+  }
+  return doc.save();
+}
+
+/** Writes `text` wrapped to the text width from `y` (distance from the top); returns the y below it. */
+function paragraph(page: PDFPage, font: PDFFont, text: string, y: number, size = 11): number {
+  for (const line of wrap(text, font, size, PAGE_W - 144)) {
+    page.drawText(line, { x: 72, y: PAGE_H - y - size, size, font });
+    y += size * 1.3;
+  }
+  return y + 8;
+}
+
+export const WORD_SECTIONS = ['Running Under UNIX', 'Mouse Controls', 'Scroll Bars'];
+
+/**
+ * Word's PDF of a manual first written in HTML (RasMol's, via Mac OS X Quartz): a 24 pt bold chapter title
+ * followed by the bulleted list of its sections, then 14 pt bold section titles, each section closed by a
+ * horizontal rule drawn as a 400×40 px picture squeezed to 468 × 1.44 pt and embedded anew at each use.
+ */
+export async function wordHtmlRulesPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const rulePng = await samplePng(400, 40);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  page.drawText('General Operation', { x: 72, y: PAGE_H - 72 - 24, size: 24, font: bold });
+  let y = 110;
+  for (const title of WORD_SECTIONS) {
+    page.drawText(`\u2022 ${title}`, { x: 90, y: PAGE_H - y - 11, size: 11, font: regular });
+    y += 15;
+  }
+  y += 10;
+  for (const [i, title] of WORD_SECTIONS.entries()) {
+    page.drawText(title, { x: 72, y: PAGE_H - y - 14, size: 14, font: bold });
+    y = paragraph(page, regular, LOREM[i % LOREM.length], y + 22);
+    const rule = await doc.embedPng(rulePng);
+    page.drawImage(rule, { x: 72, y: PAGE_H - y - 1.44, width: 468, height: 1.44 });
+    y += 12;
   }
   return doc.save();
 }

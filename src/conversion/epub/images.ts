@@ -1,4 +1,5 @@
 /** Images the book uses, read from the asset store and checked (type from the bytes, not the name). */
+import { createHash } from 'node:crypto';
 import type { AssetStore } from '../assets';
 import type { BookStructure } from '../model/book';
 import { toXmlId } from './xml';
@@ -33,7 +34,10 @@ function fileName(assetName: string, mediaType: BookImage['mediaType']): string 
   return `${base}.${mediaType === 'image/png' ? 'png' : 'jpg'}`;
 }
 
-/** Loads every referenced image; missing or unreadable ones are reported and left out. */
+/**
+ * Loads every referenced image; missing or unreadable ones are reported and left out. Assets with the same
+ * bytes (a rule or an icon the PDF embeds anew at each use) share one file: their names map to one BookImage.
+ */
 export async function loadImages(
   book: BookStructure,
   assets: AssetStore,
@@ -41,6 +45,7 @@ export async function loadImages(
 ): Promise<Map<string, BookImage>> {
   const images = new Map<string, BookImage>();
   const usedFiles = new Set<string>();
+  const byContent = new Map<string, BookImage>();
   for (const name of referencedAssets(book)) {
     let data: Uint8Array;
     try {
@@ -54,16 +59,24 @@ export async function loadImages(
       warn(`Image ${name} is neither PNG nor JPEG; left out.`);
       continue;
     }
+    const digest = createHash('sha256').update(data).digest('hex');
+    const same = byContent.get(digest);
+    if (same) {
+      images.set(name, same);
+      continue;
+    }
     let file = fileName(name, mediaType);
     for (let n = 2; usedFiles.has(file); n++) file = fileName(`${name}_${n}`, mediaType);
     usedFiles.add(file);
-    images.set(name, {
+    const image: BookImage = {
       assetName: name,
       id: toXmlId(`img-${file}`),
       href: `images/${file}`,
       mediaType,
       data,
-    });
+    };
+    images.set(name, image);
+    byContent.set(digest, image);
   }
   return images;
 }

@@ -91,14 +91,14 @@ export const generateEpub: GenerateEpub = async (book, ctx) => {
     { path: 'OEBPS/style.css', data: STYLESHEET },
     ...cover.files,
   );
-  const imageItems: ManifestItem[] = [...images.values()].map((image) => ({
+  const imageFiles = [...new Set(images.values())];
+  const imageItems: ManifestItem[] = imageFiles.map((image) => ({
     id: image.id,
     href: image.href,
     mediaType: image.mediaType,
     properties: image.id === cover.coverImageId ? 'cover-image' : undefined,
   }));
-  for (const image of images.values())
-    files.push({ path: `OEBPS/${image.href}`, data: image.data, store: true });
+  for (const image of imageFiles) files.push({ path: `OEBPS/${image.href}`, data: image.data, store: true });
   const manifest: ManifestItem[] = [
     { id: 'nav', href: 'nav.xhtml', mediaType: XHTML, properties: 'nav' },
     { id: 'ncx', href: 'toc.ncx', mediaType: 'application/x-dtbncx+xml' },

@@ -11,6 +11,8 @@ th, td { border: 1px solid #999; padding: 0.2em 0.4em; vertical-align: top; text
 th { font-weight: bold; }
 figure { margin: 0.8em 0; text-align: center; page-break-inside: avoid; break-inside: avoid; }
 figure img { max-width: 100%; height: auto; }
+div.rule { margin: 0.6em 0; text-align: center; }
+div.rule img { display: inline-block; width: 100%; height: 2px; vertical-align: middle; }
 figcaption, p.caption { font-size: 0.9em; font-style: italic; text-align: center; }
 ul.list, ol.list { list-style: none; padding-left: 1.2em; }
 ul.list li, ol.list li { margin: 0.2em 0; text-indent: -1.2em; padding-left: 1.2em; }

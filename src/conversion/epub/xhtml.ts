@@ -87,6 +87,10 @@ function renderFigure(block: FigureBlock, ctx: RenderContext): string {
     return caption
       ? `<p${idAttr(block, ctx)} class="caption">${caption}</p>`
       : `<div${idAttr(block, ctx)}></div>`;
+  if (block.rule) {
+    const width = block.rule.widthPercent ? ` style="width: ${block.rule.widthPercent}%"` : '';
+    return `<div${idAttr(block, ctx)} class="rule"><img src="${escapeAttr(src)}" alt=""${width}/></div>`;
+  }
   const img = `<img src="${escapeAttr(src)}" alt="${escapeAttr(block.alt)}"/>`;
   return `<figure${idAttr(block, ctx)}>${img}${caption ? `<figcaption>${caption}</figcaption>` : ''}</figure>`;
 }

@@ -4,12 +4,12 @@
  */
 import { throwIfAborted } from '../errors';
 import type { AssetRef, Block, ContentArtifact, FigureBlock, Inline } from '../model/content';
-import type { FontInfo, ImageRef, LayoutArtifact, Line } from '../model/layout';
+import type { FontInfo, ImageRef, LayoutArtifact, Line, PageLayout } from '../model/layout';
 import type { ExtractContent, StageContext } from '../stages';
 import { BULLET_RE, CAPTION_RE, NUMBERED_HEADING_RE, ORDERED_RE, headingLevel } from './classify';
 import { codeText } from './code';
 import { BookDictionary } from './dehyphenate';
-import { isPicture } from '../pdf/image-encode';
+import { isPicture, isRuleBox } from '../pdf/image-encode';
 import { inlinesText, lineInlines, mergeInlines, trimInlines } from './inlines';
 import { bodyLineSpacing, groupLines, type Group } from './paragraphs';
 import { detectTable } from './tables';
@@ -46,6 +46,17 @@ function chooseFigures(layout: LayoutArtifact): Map<number, ImageRef[]> {
     }
   }
   return out;
+}
+
+/** A rule's width as a share of the page's text width, when it is clearly narrower (a short centred rule). */
+function ruleWidthPercent(image: ImageRef, page: PageLayout | undefined): number | undefined {
+  const body = page?.lines.filter((l) => !l.artifact) ?? [];
+  if (body.length === 0) return undefined;
+  const left = Math.min(...body.map((l) => l.box.x));
+  const right = Math.max(...body.map((l) => l.box.x + l.box.w));
+  if (right - left <= 0) return undefined;
+  const percent = Math.round((100 * image.box.w) / (right - left) / 5) * 5;
+  return percent < 90 ? Math.max(5, percent) : undefined;
 }
 
 interface BuildContext {
@@ -124,6 +135,11 @@ export const extractContent: ExtractContent = async (layout, ctx) => {
         const image = g.image as ImageRef;
         const asset = assetsByName.get(image.name);
         if (!asset) break;
+        if (isRuleBox(image.box)) {
+          const rule = { widthPercent: ruleWidthPercent(image, layout.pages[g.page]) };
+          blocks.push({ id: id(), kind: 'figure', ...base, image: asset, alt: '', rule });
+          break;
+        }
         const fig: FigureBlock = { id: id(), kind: 'figure', ...base, image: asset, alt: 'Figure' };
         // A caption right below (or right above) the picture.
         const next = groups[gi + 1];

@@ -63,6 +63,11 @@ export interface FigureBlock extends BlockBase {
   image: AssetRef;
   caption?: Inline[];
   alt: string;
+  /**
+   * A horizontal rule drawn as a picture (a long strip a point or two high): shown as a separator, without
+   * caption or alt text; widthPercent is its share of the text width when clearly less than all of it.
+   */
+  rule?: { widthPercent?: number };
 }
 
 export interface FootnoteBlock extends BlockBase {

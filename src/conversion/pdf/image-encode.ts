@@ -10,6 +10,14 @@ import type { EncodedImage, RawImage } from './raw';
 export const MIN_IMAGE_PX = 32;
 /** Painted smaller than this (either side, in points), an image is invisible: a spacer, not a picture. */
 export const MIN_IMAGE_BOX_PT = 2;
+/**
+ * A long thin strip is a rule, visible however thin (down to MIN_RULE_THICKNESS_PT): word processors export
+ * HTML-style horizontal lines as pictures squeezed to a point or two (2448×48 px painted 468×1.44 pt).
+ */
+const MIN_RULE_LENGTH_PT = 36;
+const MAX_RULE_THICKNESS_PT = 4;
+const MIN_RULE_THICKNESS_PT = 0.5;
+const MIN_RULE_ASPECT = 20;
 const JPEG_ABOVE_PIXELS = 1_000_000;
 
 // pdf.js ImageKind values.
@@ -17,13 +25,22 @@ const GRAYSCALE_1BPP = 1;
 const RGB_24BPP = 2;
 const RGBA_32BPP = 3;
 
-/** Whether an image is big enough, in pixels and on the page, to be a figure of the book. */
+/** Whether an image is painted as a horizontal rule: a long strip a few points high at most. */
+export function isRuleBox(box: { w: number; h: number }): boolean {
+  return (
+    box.h >= MIN_RULE_THICKNESS_PT &&
+    box.h <= MAX_RULE_THICKNESS_PT &&
+    box.w >= MIN_RULE_LENGTH_PT &&
+    box.w >= MIN_RULE_ASPECT * box.h
+  );
+}
+
+/** Whether an image is big enough, in pixels and on the page, to be shown in the book (a figure or a rule). */
 export function isPicture(image: Pick<RawImage, 'width' | 'height'> & { w: number; h: number }): boolean {
   return (
     image.width >= MIN_IMAGE_PX &&
     image.height >= MIN_IMAGE_PX &&
-    image.w >= MIN_IMAGE_BOX_PT &&
-    image.h >= MIN_IMAGE_BOX_PT
+    ((image.w >= MIN_IMAGE_BOX_PT && image.h >= MIN_IMAGE_BOX_PT) || isRuleBox(image))
   );
 }
 

@@ -1,6 +1,6 @@
 /** The individual measures of a conversion; each yields a 0..1 score and the raw figures behind it. */
 import { indexOfWords, normalizeText, wordsOf } from '../structure/text';
-import { resolveHref, type EpubPackage, type SpineDocument } from './package-reader';
+import type { EpubPackage, SpineDocument } from './package-reader';
 import { maskLine, type Reference } from './reference';
 import type { TextBlock } from './xhtml-reader';
 
@@ -168,14 +168,16 @@ export function tocLinks(pkg: EpubPackage): Measure | null {
   };
 }
 
-/** Distinct images shown in the content documents against the PDF's raster images. */
+/**
+ * Pictures shown in the content documents (every <img>, as the judge counts them: the EPUB stores a picture the
+ * PDF embeds anew at each use — a rule, an icon — once, and shows it at each place) against the PDF's distinct
+ * raster images.
+ */
 export function imagesKept(ref: Reference, pkg: EpubPackage): Measure | null {
   if (ref.images === 0) return null;
-  const shown = new Set(
-    contentDocs(pkg).flatMap((doc) => doc.doc.images.map((src) => resolveHref(doc.path, src))),
-  );
-  const recall = Math.min(1, shown.size / ref.images);
-  return { score: recall, detail: { recall: round(recall), pdfImages: ref.images, epubImages: shown.size } };
+  const shown = contentDocs(pkg).reduce((sum, doc) => sum + doc.doc.images.length, 0);
+  const recall = Math.min(1, shown / ref.images);
+  return { score: recall, detail: { recall: round(recall), pdfImages: ref.images, epubImages: shown } };
 }
 
 /** Running headers, footers and bare page numbers that ended up in the text, per page. */

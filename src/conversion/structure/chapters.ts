@@ -86,16 +86,18 @@ function thinOut(points: SplitPoint[], blocks: readonly Block[]): SplitPoint[] {
   return kept;
 }
 
+/** Blocks that show nothing but headings (and rules drawn between them). */
+function onlyHeadings(blocks: readonly Block[]): boolean {
+  return blocks.every((b) => b.kind === 'heading' || (b.kind === 'figure' && b.rule));
+}
+
 /** A chapter that would hold nothing but headings (a title page, a part title) runs on into the next one. */
 function mergeHeadingOnlyChapters(
   starts: { index: number; title: string }[],
   blocks: readonly Block[],
 ): void {
   for (let i = 0; i + 1 < starts.length;) {
-    const onlyHeadings = blocks
-      .slice(starts[i].index, starts[i + 1].index)
-      .every((b) => b.kind === 'heading');
-    if (onlyHeadings) starts.splice(i + 1, 1);
+    if (onlyHeadings(blocks.slice(starts[i].index, starts[i + 1].index))) starts.splice(i + 1, 1);
     else i++;
   }
 }

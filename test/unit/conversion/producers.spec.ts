@@ -4,7 +4,16 @@ import { MemoryAssetStore } from '../../../src/conversion/assets';
 import type { Block, ContentArtifact } from '../../../src/conversion/model/content';
 import type { LayoutArtifact, Line } from '../../../src/conversion/model/layout';
 import { identifyStructure } from '../../../src/conversion/structure';
-import { collapsedSpacePdf, sectionRunningHeadsPdf } from '../../helpers/producer-fixtures';
+import { extractContent } from '../../../src/conversion/extract';
+import { generateEpub } from '../../../src/conversion/epub';
+import { calculateQuality } from '../../../src/conversion/quality';
+import { strFromU8, unzipSync } from 'fflate';
+import {
+  WORD_SECTIONS,
+  collapsedSpacePdf,
+  sectionRunningHeadsPdf,
+  wordHtmlRulesPdf,
+} from '../../helpers/producer-fixtures';
 import { TEX_BODY_TEXT, texEncodingsPdf } from '../../helpers/tex-fixtures';
 
 const ctx = () => ({ assets: new MemoryAssetStore() });
@@ -117,5 +126,38 @@ describe('text as older TeX toolchains set it', () => {
     const texts = layout.pages[0].lines.map((l) => l.text);
     expect(texts).toContain('glp_create_prob');
     expect(texts).toContain('Note');
+  });
+});
+
+/** The five stages in-process on `pdf`; the EPUB's files unzipped. */
+async function convertAll(pdf: Uint8Array) {
+  const c = ctx();
+  const layout = await analyzeLayout(pdf, c, { parallelism: 1 });
+  const content = await extractContent(layout, c, {});
+  const book = await identifyStructure(layout, content, c);
+  const epub = await generateEpub(book, c);
+  const report = await calculateQuality({ layout, chapterCount: book.chapters.length, epub }, c);
+  return { content, book, files: unzipSync(epub), report };
+}
+
+describe('Word documents first written in HTML', () => {
+  it('keeps horizontal rules drawn as thin pictures, in one image file shown at each place', async () => {
+    const { content, book, files, report } = await convertAll(await wordHtmlRulesPdf());
+    const rules = content.blocks.filter((b) => b.kind === 'figure');
+    expect(rules).toHaveLength(3);
+    expect(rules.every((b) => b.kind === 'figure' && b.rule && b.alt === '' && !b.caption)).toBe(true);
+    expect(book.coverAsset).toBeUndefined();
+    const images = Object.keys(files).filter(
+      (name) => name.startsWith('OEBPS/images/') && name.endsWith('.png'),
+    );
+    expect(images).toHaveLength(1);
+    const xhtml = Object.entries(files)
+      .filter(([name]) => /OEBPS\/ch\d+\.xhtml$/.test(name))
+      .map(([, data]) => strFromU8(data))
+      .join('\n');
+    expect(
+      xhtml.match(/<div id="[^"]+" class="rule"><img src="images\/[^"]+" alt=""\/><\/div>/g),
+    ).toHaveLength(3);
+    expect(report.components.images.detail).toMatchObject({ epubImages: 3, pdfImages: 3 });
   });
 });
