@@ -88,7 +88,10 @@ function plausibleHeading(text: string, vocabulary: ReadonlySet<string>): boolea
 
 const CAPTION_RE = /^(figure|fig\.|table|listing)\s*\d/i;
 
-/** A section heading is followed by running text soon (figure labels are followed by more labels or a caption). */
+/**
+ * A section heading is followed by running text soon (figure labels are followed by more labels or a caption),
+ * or by a list of two items or more (a section that opens with the list of its sub-sections).
+ */
 function followedByBody(blocks: readonly Block[], index: number): boolean {
   for (let i = index + 1; i < Math.min(blocks.length, index + 4); i++) {
     const block = blocks[i];
@@ -96,6 +99,7 @@ function followedByBody(blocks: readonly Block[], index: number): boolean {
     const text = blockText(block).trim();
     if (CAPTION_RE.test(text)) return false;
     if (block.kind === 'code' || block.kind === 'table' || wordsOf(text).length >= 8) return true;
+    if (block.kind === 'list_item' && blocks[i + 1]?.kind === 'list_item') return true;
   }
   return false;
 }

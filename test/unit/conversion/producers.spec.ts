@@ -160,4 +160,12 @@ describe('Word documents first written in HTML', () => {
     ).toHaveLength(3);
     expect(report.components.images.detail).toMatchObject({ epubImages: 3, pdfImages: 3 });
   });
+
+  it('takes a chapter title followed by the bulleted list of its sections as a heading', async () => {
+    const { book } = await convertAll(await wordHtmlRulesPdf());
+    const headings = book.chapters
+      .flatMap((c) => c.blocks)
+      .flatMap((b) => (b.kind === 'heading' ? [[b.text, b.level]] : []));
+    expect(headings).toEqual([['General Operation', 1], ...WORD_SECTIONS.map((t) => [t, 2])]);
+  });
 });
