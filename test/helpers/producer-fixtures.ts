@@ -126,3 +126,39 @@ export async function wordHtmlRulesPdf(): Promise<Uint8Array> {
   }
   return doc.save();
 }
+
+/**
+ * A manual without an outline whose middle chapter is a reference of many short entries (two a page over 30
+ * pages, 14 pt bold titles) between two short chapters (24 pt bold titles).
+ */
+export async function referenceChapterPdf(entries = 60): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const chapter = (title: string) => {
+    const page = doc.addPage([PAGE_W, PAGE_H]);
+    page.drawText(title, { x: 72, y: PAGE_H - 72 - 24, size: 24, font: bold });
+    return { page, y: 120 };
+  };
+  let { page, y } = chapter('Introduction');
+  y = paragraph(page, regular, LOREM.join(' '), y);
+  ({ page, y } = chapter('Command Reference'));
+  y = paragraph(page, regular, LOREM[0], y);
+  for (let i = 0; i < entries; i++) {
+    if (i % 2 === 0 && i > 0) {
+      page = doc.addPage([PAGE_W, PAGE_H]);
+      y = 72;
+    }
+    const name = `Command${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`;
+    page.drawText(name, {
+      x: 72,
+      y: PAGE_H - y - 14,
+      size: 14,
+      font: bold,
+    });
+    y = paragraph(page, regular, LOREM[i % LOREM.length], y + 22);
+  }
+  ({ page, y } = chapter('Appendix'));
+  paragraph(page, regular, LOREM.join(' '), y);
+  return doc.save();
+}

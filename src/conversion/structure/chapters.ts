@@ -16,6 +16,13 @@ export interface TocNode {
 
 /** A chapter spanning more pages than this is split at its sub-entries when it has any. */
 const BIG_CHAPTER_PAGES = 25;
+/**
+ * Sub-entries this short on average (pages) are the entries of one chapter (a command reference, a glossary),
+ * not the chapters of a part or the stories of a collection: the chapter stays one document unless it spans
+ * more than HUGE_CHAPTER_PAGES, and then splits only into runs of entries of BIG_CHAPTER_PAGES or more.
+ */
+const MIN_SUBCHAPTER_PAGES = 1.5;
+const HUGE_CHAPTER_PAGES = 60;
 const MAX_CHAPTERS = 200;
 /** Without any structure, a chapter per this many pages. */
 const PAGES_PER_CHUNK = 12;
@@ -48,6 +55,26 @@ function sortedUnique(points: SplitPoint[]): SplitPoint[] {
   return [...byIndex.values()];
 }
 
+/** The sub-entries a long chapter splits at: all of them when they are chapter-sized, else runs of them. */
+function subChapters(
+  parent: SplitPoint,
+  children: TocNode[],
+  span: number,
+  blocks: readonly Block[],
+  indexOf: (id: string) => number,
+): TocNode[] {
+  if (children.length === 0 || span / children.length >= MIN_SUBCHAPTER_PAGES) return children;
+  if (span <= HUGE_CHAPTER_PAGES) return [];
+  const kept: TocNode[] = [];
+  let lastPage = blocks[parent.index].page;
+  for (const point of sortedUnique(children.flatMap((node) => pointOf(node, indexOf) ?? []))) {
+    if (blocks[point.index].page - lastPage < BIG_CHAPTER_PAGES) continue;
+    kept.push(point.node);
+    lastPage = blocks[point.index].page;
+  }
+  return kept;
+}
+
 /** Split points: top-level entries, refined into the sub-entries of over-long ones. */
 function chooseSplitPoints(
   toc: readonly TocNode[],
@@ -62,10 +89,11 @@ function chooseSplitPoints(
     points.forEach((point, i) => {
       next.push(point.node);
       const end = points[i + 1]?.index ?? blocks.length;
-      if (point.node.children.length > 0 && pageSpan(blocks, point.index, end) > BIG_CHAPTER_PAGES) {
-        next.push(...point.node.children);
-        refined = true;
-      }
+      const span = pageSpan(blocks, point.index, end);
+      if (point.node.children.length === 0 || span <= BIG_CHAPTER_PAGES) return;
+      const children = subChapters(point, point.node.children, span, blocks, indexOf);
+      next.push(...children);
+      refined ||= children.length > 0;
     });
     if (!refined || next.length > MAX_CHAPTERS) break;
     level = next;

@@ -11,6 +11,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import {
   WORD_SECTIONS,
   collapsedSpacePdf,
+  referenceChapterPdf,
   sectionRunningHeadsPdf,
   wordHtmlRulesPdf,
 } from '../../helpers/producer-fixtures';
@@ -167,5 +168,11 @@ describe('Word documents first written in HTML', () => {
       .flatMap((c) => c.blocks)
       .flatMap((b) => (b.kind === 'heading' ? [[b.text, b.level]] : []));
     expect(headings).toEqual([['General Operation', 1], ...WORD_SECTIONS.map((t) => [t, 2])]);
+  });
+
+  it('keeps a long chapter of short reference entries in one document', async () => {
+    const { book } = await convertAll(await referenceChapterPdf());
+    expect(book.chapters.map((c) => c.title)).toEqual(['Introduction', 'Command Reference', 'Appendix']);
+    expect(book.toc[1].children).toHaveLength(60);
   });
 });

@@ -346,6 +346,21 @@ describe('identify_structure without an outline', () => {
     ]);
   });
 
+  it('splits a huge chapter of short entries only into runs of entries some 25 pages long', async () => {
+    const name = (i: number) =>
+      `Command${String.fromCharCode(65 + Math.floor(i / 26))}${String.fromCharCode(97 + (i % 26))}`;
+    const reference: Block[] = [heading('ref', 0, 60, 'Command Reference', 1), para('intro', 0, 100, LOREM)];
+    for (let i = 0; i < 140; i++) {
+      const page = Math.floor(i / 2);
+      reference.push(heading(`e${i}`, page, 100 + 300 * (i % 2), name(i), 2));
+      reference.push(para(`t${i}`, page, 130 + 300 * (i % 2), LOREM));
+    }
+    reference.push(heading('app', 70, 60, 'Appendix', 1), para('end', 70, 100, LOREM));
+    const book = await identifyStructure(layoutOf(71), contentOf(reference), ctx());
+    expect(book.chapters.map((c) => c.title)).toEqual(['Command Reference', name(50), name(100), 'Appendix']);
+    expect(book.toc[0].children).toHaveLength(140);
+  });
+
   it('falls back to chapters of a few pages named after their first words', async () => {
     const plain = Array.from({ length: 30 }, (_, i) =>
       para(`p${i}`, i, 100, `Page ${i} starts with these words. ${LOREM}`),
