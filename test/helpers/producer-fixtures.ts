@@ -162,3 +162,34 @@ export async function referenceChapterPdf(entries = 60): Promise<Uint8Array> {
   paragraph(page, regular, LOREM.join(' '), y);
   return doc.save();
 }
+
+/**
+ * htmldoc's numbered list (xfig's FAQ): an item's first line ends with a colon well short of the margin and
+ * its last word goes on the next line, hung under the item's text; the next item's colon is followed by a
+ * sub-item whose marker ("»") is no list marker.
+ */
+export async function colonListItemPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.TimesRoman);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const items: Array<[string, string?]> = [
+    ['2. Icons in the side and bottom panels appear then disappear'],
+    [
+      '3. A warning about some action not found occurs, like "Warning: Actions not found:',
+      'ModeOpenCompound"',
+    ],
+    ['4. An X error occurs with the Request code, or thick line shows through'],
+    ['5. On Ubuntu Precise:', '\u00BB Click on the Dash Home icon in the top left.'],
+  ];
+  let y = paragraph(page, font, LOREM.join(' '), 72);
+  for (const [first, rest] of items) {
+    page.drawText(first, { x: 97, y: PAGE_H - y - 11, size: 11, font });
+    y += 13.2;
+    if (rest) {
+      page.drawText(rest, { x: 108, y: PAGE_H - y - 11, size: 11, font });
+      y += 13.2;
+    }
+  }
+  paragraph(page, font, LOREM.join(' '), y + 20);
+  return doc.save();
+}

@@ -437,6 +437,16 @@ export function groupLines(input: GroupingInput): Group[] {
             ? lastLine.box.x + lastLine.box.w < right - 2.5 * line.size
             : lastLine.box.w < right - left - 4 * line.size;
           const sizeJump = Math.abs(line.size - lastLine.size) > 0.15 * lastLine.size;
+          // A list item whose first line ends with a colon goes on in the next line hung under its text
+          // ('3. A warning occurs, like "Warning: Actions not found:' / 'ModeOpenCompound"'); after a longer
+          // item, a colon more often announces a block of its own ("Example:"), and a line opening with a
+          // symbol is a sub-item whose marker the list patterns miss ("∗ Click on ...").
+          const hungAfterColon =
+            cur.kind === 'list' &&
+            cur.lines.length === 1 &&
+            /:$/.test(lastText) &&
+            /^[\p{L}\p{N}]/u.test(text) &&
+            line.box.x > cur.lines[0].line.box.x + 0.3 * line.size;
           // A sentence that goes on (no full stop, next word in lowercase) is the same paragraph, even past
           // a display formula or a larger gap.
           const sentenceGoesOn =
@@ -451,7 +461,7 @@ export function groupLines(input: GroupingInput): Group[] {
               gap < 1.45 * Math.max(spacing, lastLine.size) &&
               !sizeJump &&
               !(indented && cur.kind === 'para') &&
-              !(lastShort && TERMINAL_RE.test(lastText)));
+              !(lastShort && TERMINAL_RE.test(lastText) && !hungAfterColon));
           if (cur.kind === 'list' && continues) {
             // A list item's wrapped lines hang under its text, not at its marker.
             continues = line.box.x > cur.lines[0].line.box.x + 0.3 * line.size || !TERMINAL_RE.test(lastText);

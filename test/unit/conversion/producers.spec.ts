@@ -11,6 +11,7 @@ import { strFromU8, unzipSync } from 'fflate';
 import {
   WORD_SECTIONS,
   collapsedSpacePdf,
+  colonListItemPdf,
   referenceChapterPdf,
   sectionRunningHeadsPdf,
   wordHtmlRulesPdf,
@@ -174,5 +175,25 @@ describe('Word documents first written in HTML', () => {
     const { book } = await convertAll(await referenceChapterPdf());
     expect(book.chapters.map((c) => c.title)).toEqual(['Introduction', 'Command Reference', 'Appendix']);
     expect(book.toc[1].children).toHaveLength(60);
+  });
+});
+
+describe('lists as htmldoc sets them', () => {
+  it("keeps a list item's line ending with a colon and the word hung under it in one item", async () => {
+    const c = ctx();
+    const content = await extractContent(
+      await analyzeLayout(await colonListItemPdf(), c, { parallelism: 1 }),
+      c,
+      {},
+    );
+    const items = content.blocks.flatMap((b) =>
+      b.kind === 'list_item' ? [b.inlines.map((i) => i.text).join('')] : [],
+    );
+    expect(items).toEqual([
+      'Icons in the side and bottom panels appear then disappear',
+      'A warning about some action not found occurs, like "Warning: Actions not found: ModeOpenCompound"',
+      'An X error occurs with the Request code, or thick line shows through',
+      'On Ubuntu Precise:',
+    ]);
   });
 });
