@@ -5,6 +5,8 @@
 import {
   PDFDocument,
   PDFFont,
+  PDFHexString,
+  PDFName,
   PDFPage,
   StandardFonts,
   beginText,
@@ -12,6 +14,7 @@ import {
   moveText,
   setCharacterSpacing,
   setFontAndSize,
+  setTextMatrix,
   setWordSpacing,
   showText,
 } from 'pdf-lib';
@@ -191,5 +194,47 @@ export async function colonListItemPdf(): Promise<Uint8Array> {
     }
   }
   paragraph(page, font, LOREM.join(' '), y + 20);
+  return doc.save();
+}
+
+/**
+ * dvips + Ghostscript: a character missing from the text font ("$") drawn from a bitmap Type 3 font whose glyph
+ * space points down (FontMatrix [.012 0 0 -.012 0 0]), shown upright through a text matrix that flips y
+ * ("1 0 0 -1 x y Tm"): "Refer to the variable " + "$" + "count in the handler."
+ */
+export async function flippedType3Pdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const font = await doc.embedFont(StandardFonts.Helvetica);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  const ctx = doc.context;
+  // A filled box stands for the bitmap of the dollar sign.
+  const dollar = ctx.register(ctx.stream('44 0 0 -21 40 59 d1 2 -21 38 80 re f', {}));
+  const type3 = ctx.register(
+    ctx.obj({
+      Type: 'Font',
+      Subtype: 'Type3',
+      FontBBox: [-18, -21, 61, 59],
+      FontMatrix: [0.012, 0, 0, -0.012, 0, 0],
+      CharProcs: { dollar },
+      Encoding: { Type: 'Encoding', Differences: [36, PDFName.of('dollar')] },
+      FirstChar: 36,
+      LastChar: 36,
+      Widths: [44],
+      Resources: {},
+    }),
+  );
+  const key = page.node.newFontDictionary('T3', type3);
+  const base = PAGE_H - 100;
+  const before = 'Refer to the variable ';
+  const x = 72 + font.widthOfTextAtSize(before, 10);
+  page.drawText(before, { x: 72, y: base, size: 10, font });
+  page.pushOperators(
+    beginText(),
+    setFontAndSize(key, 10),
+    setTextMatrix(1, 0, 0, -1, x, base),
+    showText(PDFHexString.of('24')),
+    endText(),
+  );
+  page.drawText('count in the handler.', { x: x + 5.28, y: base, size: 10, font });
   return doc.save();
 }

@@ -224,7 +224,13 @@ export async function parsePage(
       const hScale = st.hScale * st.fontDirection;
       // Device size: how tall 1 text-space unit is on the page (y direction).
       const sizeDev = fontSize * Math.hypot(m[2], m[3]);
-      const horizontal = !vertical && Math.abs(m[1]) < 1e-3 * Math.abs(m[0]) && m[0] > 0 && m[3] < 0;
+      // Upright text runs left to right with glyphs pointing up the page. The font matrix takes part: a Type 3
+      // font whose glyph space points down (FontMatrix [.012 0 0 -.012 0 0], dvips' bitmap fonts) is shown
+      // upright through a text matrix that flips y ("1 0 0 -1 x y Tm").
+      const fx = fontMatrix[0] < 0 ? -1 : 1;
+      const fy = fontMatrix[3] < 0 ? -1 : 1;
+      const horizontal =
+        !vertical && Math.abs(m[1]) < 1e-3 * Math.abs(m[0]) && fx * m[0] > 0 && fy * m[3] < 0;
       let x = 0;
       const baseY = st.y + st.rise;
       for (const glyph of glyphs) {

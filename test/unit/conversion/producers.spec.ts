@@ -12,6 +12,7 @@ import {
   WORD_SECTIONS,
   collapsedSpacePdf,
   colonListItemPdf,
+  flippedType3Pdf,
   referenceChapterPdf,
   sectionRunningHeadsPdf,
   wordHtmlRulesPdf,
@@ -25,6 +26,13 @@ describe('text as other producers set it', () => {
     const layout = await analyzeLayout(await collapsedSpacePdf(), ctx(), { parallelism: 1 });
     const text = layout.pages[0].lines.map((l) => l.text).join('\n');
     expect(text).toContain('so negative indices count back');
+  });
+
+  it('reads a Type 3 glyph whose font matrix and text matrix both flip y as upright text', async () => {
+    const layout = await analyzeLayout(await flippedType3Pdf(), ctx(), { parallelism: 1 });
+    expect(layout.pages[0].lines.map((l) => l.text)).toEqual([
+      'Refer to the variable $count in the handler.',
+    ]);
   });
 });
 
