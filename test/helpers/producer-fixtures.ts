@@ -238,3 +238,31 @@ export async function flippedType3Pdf(): Promise<Uint8Array> {
   page.drawText('count in the handler.', { x: x + 5.28, y: base, size: 10, font });
   return doc.save();
 }
+
+/**
+ * groff's "ˆC" (Control-C) and "${parameterˆpattern}": a circumflex set beside the letters (the glyph
+ * "circumflex", U+02C6) on one line; on the next, an acute accent set over the "e" the way TeX does ("caf´"
+ * then "e" drawn back over the accent).
+ */
+export async function spacingAccentsPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const roman = await doc.embedFont(StandardFonts.TimesRoman);
+  const bold = await doc.embedFont(StandardFonts.TimesRomanBold);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  let x = 72;
+  const base = PAGE_H - 100;
+  for (const [text, font] of [
+    ['Press ', roman],
+    ['\u02C6C', bold],
+    [' to stop; the ', roman],
+    ['\u02C6', bold],
+    [' operator converts.', roman],
+  ] as const) {
+    page.drawText(text, { x, y: base, size: 10, font });
+    x += font.widthOfTextAtSize(text, 10);
+  }
+  page.drawText('A caf\u00B4', { x: 72, y: base - 14, size: 10, font: roman });
+  const e = 72 + roman.widthOfTextAtSize('A caf', 10);
+  page.drawText('e in the square.', { x: e, y: base - 14, size: 10, font: roman });
+  return doc.save();
+}

@@ -2,10 +2,12 @@
  * Accents that TeX (and other typesetters using old 7-bit font encodings) builds from two glyphs: a spacing
  * accent (U+00A8 "¨", U+00B8 "¸", ...) set over or under a letter. pdf.js reports them as two characters,
  * "na¨ıve", "Fran¸cois", which read as two words. They become the accented letter ("naïve", "François").
- * Only the non-ASCII spacing accents are read this way: "^", "`" and "~" are too common in code.
+ * Only the non-ASCII spacing accents are read this way: "^", "`" and "~" are too common in code. An accent that
+ * the page sets beside the letters rather than over or under one (groff's "ˆC" for Control-C, "˜/.bashrc")
+ * is a character of its own: the page parser gives it a span of its own (see SpanBuilder), and only an accent
+ * that overlaps the next span is moved onto it.
  */
 import type { RawSpan } from '../pdf/raw';
-import { WORD_GAP_EM } from '../pdf/page-parse';
 
 const COMBINING: Record<string, string> = {
   '\u00A8': '\u0308', // diaeresis
@@ -25,6 +27,11 @@ const COMBINING: Record<string, string> = {
 
 const ACCENT_RE = /[\u00A8\u00B4\u02C6\u02DC\u00AF\u02C9\u02D8\u02D9\u02DA\u02DD\u02C7\u00B8\u02DB]/;
 const LETTER_RE = /\p{L}/u;
+
+/** A spacing accent that TeX-like typesetters set over or under a letter. */
+export function isSpacingAccent(ch: string): boolean {
+  return ch.length === 1 && ACCENT_RE.test(ch);
+}
 
 /** The letter with the accent as one precomposed character, or null when Unicode has none. */
 function accented(letter: string, accent: string): string | null {
@@ -67,8 +74,9 @@ function endsWithAccent(s: RawSpan): boolean {
 }
 
 /**
- * Composes accents within each span of a row (sorted by x) and across two spans that touch, when one ends
- * with an accent and the next starts with a letter ("Fran¸" + "cois": the accent goes to the letter after it).
+ * Composes accents within each span of a row (sorted by x) and across two spans that overlap, when one ends
+ * with an accent and the next starts with a letter set under it ("Fran¸" + "cois": the accent goes to the
+ * letter after it).
  */
 export function composeRowAccents(spans: RawSpan[]): RawSpan[] {
   if (!spans.some((s) => ACCENT_RE.test(s.text))) return spans;
@@ -76,8 +84,8 @@ export function composeRowAccents(spans: RawSpan[]): RawSpan[] {
   for (let i = 0; i + 1 < out.length; i++) {
     const a = out[i];
     const b = out[i + 1];
-    const touching = !b.spaceBefore && b.x - (a.x + a.w) < WORD_GAP_EM * Math.min(a.size, b.size);
-    if (touching && endsWithAccent(a) && LETTER_RE.test(b.text.charAt(0))) {
+    const overlapping = !b.spaceBefore && a.x + a.w - b.x > 0.05 * Math.min(a.size, b.size);
+    if (overlapping && endsWithAccent(a) && LETTER_RE.test(b.text.charAt(0))) {
       b.text = a.text.slice(-1) + b.text;
       a.text = a.text.slice(0, -1);
     }

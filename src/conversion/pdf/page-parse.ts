@@ -8,6 +8,7 @@ import { fontIdFor, fontInfoFrom, stripSubset } from './fonts';
 import type { PdfjsDocument, PdfjsFont, PdfjsGlyph, PdfjsImage, PdfjsModule, PdfjsPage } from './pdfjs';
 import type { RawImage, RawPage, RawSpan } from './raw';
 import { texEncodingOf, texGlyphText } from './tex-encodings';
+import { isSpacingAccent } from '../analyze/accents';
 
 type Matrix = [number, number, number, number, number, number];
 
@@ -60,15 +61,65 @@ function collapsedSpace(advance: number, fontSize: number): boolean {
 /** At most this many vector drawing boxes are kept per page. */
 const MAX_DRAWINGS = 3000;
 
+interface GlyphBox {
+  x0: number;
+  x1: number;
+  base: number;
+}
+
+/** Two glyph boxes on one baseline that share more than a sliver of their width. */
+function overlapping(a: GlyphBox, b: GlyphBox, size: number): boolean {
+  return Math.abs(a.base - b.base) < 0.6 * size && Math.min(a.x1, b.x1) - Math.max(a.x0, b.x0) > 0.05 * size;
+}
+
 class SpanBuilder {
   readonly spans: RawSpan[] = [];
   rotatedChars = 0;
   private cur: RawSpan | null = null;
   private pendingSpace = false;
+  /** The last glyph shown (null after a space). */
+  private last: GlyphBox | null = null;
+  /** A spacing accent just shown, until the next glyph tells whether it sits over a letter. */
+  private accent: (GlyphBox & { span: RawSpan; size: number; overPrev: boolean }) | null = null;
 
   space(): void {
+    this.settleAccent(null);
     this.flush();
     this.pendingSpace = true;
+    this.last = null;
+  }
+
+  /** The end of the page. */
+  finish(): void {
+    this.settleAccent(null);
+    this.flush();
+  }
+
+  /**
+   * TeX sets an accent over or under its letter (their boxes overlap: "na¨ıve"); groff sets "ˆC" (Control-C)
+   * and "˜/.bashrc" as characters beside the next one. An accent of some width that overlaps neither
+   * neighbour gets a span of its own, which the line builder never composes with a letter.
+   */
+  private settleAccent(next: GlyphBox | null): void {
+    const a = this.accent;
+    if (!a) return;
+    this.accent = null;
+    if (a.x1 - a.x0 <= 0.1 * a.size || a.overPrev || (next && overlapping(a, next, a.size))) return;
+    const span = a.span;
+    let lone = span;
+    if (span.text.length > 1) {
+      lone = { ...span, text: span.text.slice(-1), x: a.x0, w: a.x1 - a.x0, spaceBefore: false };
+      span.text = span.text.slice(0, -1);
+      span.w = Math.max(0, a.x0 - span.x);
+      if (span === this.cur) {
+        this.spans.push(span);
+        this.cur = lone;
+      } else {
+        this.spans.splice(this.spans.lastIndexOf(span) + 1, 0, lone);
+      }
+    }
+    // The next glyph starts a span of its own.
+    if (lone === this.cur) this.flush();
   }
 
   flush(): void {
@@ -79,6 +130,25 @@ class SpanBuilder {
   }
 
   glyph(
+    text: string,
+    x0: number,
+    x1: number,
+    base: number,
+    size: number,
+    fontId: string,
+    ascent: number,
+  ): void {
+    const box: GlyphBox = { x0, x1, base };
+    this.settleAccent(box);
+    this.addGlyph(text, x0, x1, base, size, fontId, ascent);
+    if (isSpacingAccent(text) && this.cur) {
+      const overPrev = this.last !== null && overlapping(this.last, box, size);
+      this.accent = { ...box, span: this.cur, size, overPrev };
+    }
+    this.last = box;
+  }
+
+  private addGlyph(
     text: string,
     x0: number,
     x1: number,
@@ -428,7 +498,7 @@ export async function parsePage(
           break;
       }
     }
-    spans.flush();
+    spans.finish();
     await Promise.all(pendingImages);
     result.spans = spans.spans;
     result.rotatedChars = spans.rotatedChars;

@@ -15,6 +15,7 @@ import {
   flippedType3Pdf,
   referenceChapterPdf,
   sectionRunningHeadsPdf,
+  spacingAccentsPdf,
   wordHtmlRulesPdf,
 } from '../../helpers/producer-fixtures';
 import { TEX_BODY_TEXT, texEncodingsPdf } from '../../helpers/tex-fixtures';
@@ -26,6 +27,14 @@ describe('text as other producers set it', () => {
     const layout = await analyzeLayout(await collapsedSpacePdf(), ctx(), { parallelism: 1 });
     const text = layout.pages[0].lines.map((l) => l.text).join('\n');
     expect(text).toContain('so negative indices count back');
+  });
+
+  it('keeps a spacing accent set beside the letters as a character, and composes one set over its letter', async () => {
+    const layout = await analyzeLayout(await spacingAccentsPdf(), ctx(), { parallelism: 1 });
+    expect(layout.pages[0].lines.map((l) => l.text)).toEqual([
+      'Press \u02C6C to stop; the \u02C6 operator converts.',
+      'A café in the square.',
+    ]);
   });
 
   it('reads a Type 3 glyph whose font matrix and text matrix both flip y as upright text', async () => {
