@@ -152,8 +152,23 @@ export function gapSpaces(
     return next.spaceBefore ? ' ' : '';
   }
   if (gap > WORD_GAP_EM * size || next.spaceBefore) return ' ';
+  // Inline code met by prose: the word space after a typewriter run can come out narrower (TeX via dvips:
+  // "tcp.recvmsg.return are" leaves 0.15 em). Code glued to a word ("ints") leaves no gap at all, so between
+  // two word characters a smaller gap already parts two words.
+  if (
+    monoPrev !== monoNext &&
+    gap > CODE_WORD_GAP_EM * size &&
+    WORD_END_RE.test(prev.text) &&
+    WORD_START_RE.test(next.text)
+  )
+    return ' ';
   return '';
 }
+
+/** The word gap where a code (monospace) run meets prose, in ems. */
+const CODE_WORD_GAP_EM = 0.1;
+const WORD_END_RE = /[\p{L}\p{N}]$/u;
+const WORD_START_RE = /^[\p{L}\p{N}]/u;
 
 function linkIndex(s: RawSpan, links: RawLink[]): number {
   const cx = s.x + s.w / 2;

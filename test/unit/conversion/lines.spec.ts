@@ -6,6 +6,7 @@ const ctx: FragmentContext = {
   fonts: {
     r: { id: 'r', name: 'CMR9', bold: false, italic: false, monospace: false },
     b: { id: 'b', name: 'CMBX12', bold: true, italic: false, monospace: false },
+    t: { id: 't', name: 'CMTT10', bold: false, italic: false, monospace: true },
   },
   links: [],
 };
@@ -78,6 +79,25 @@ describe('buildFragments', () => {
     const all = texts(buildFragments(spans, ctx)).flat();
     expect(all).toContain('There Is No');
     expect(all).toContain('Largest Prime');
+  });
+});
+
+describe('spaces between spans', () => {
+  it('parts inline code from the next word at a gap narrower than a word space between two prose fonts', () => {
+    // TeX via dvips: "… and tcp.recvmsg.return are actually …", 0.1496 em after the typewriter run.
+    const code = { ...span('tcp.recvmsg.return', 100, 300, 9.96, 't'), spaceBefore: false };
+    const are = { ...span('are', code.x + code.w + 1.49, 300, 9.96), spaceBefore: false };
+    // A typewriter run glued to a word ("ints") and prose fonts 0.12 em apart (an italic letter's
+    // correction: "r" + "andom") stay one word.
+    const int = { ...span('int', 100, 320, 9.96, 't'), spaceBefore: false };
+    const s = { ...span('s', int.x + int.w, 320, 9.96), spaceBefore: false };
+    const r = { ...span('r', 100, 340, 9.96, 'b'), spaceBefore: false };
+    const andom = { ...span('andom', r.x + r.w + 1.2, 340, 9.96), spaceBefore: false };
+    expect(texts(buildFragments([code, are, int, s, r, andom], ctx))).toEqual([
+      ['tcp.recvmsg.return are'],
+      ['ints'],
+      ['random'],
+    ]);
   });
 });
 
