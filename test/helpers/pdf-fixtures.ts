@@ -718,3 +718,26 @@ export async function splitRunningHeadsPdf(pages: number, headings = false): Pro
   }
   return finish(doc);
 }
+
+export const OUTPUT_LINES = [
+  'Source IP      Dest IP',
+  '----------------------',
+  '10.0.2.15      10.0.2.2',
+  '00000000  ad db de c0',
+  '00000010',
+];
+
+/**
+ * A program's output in Courier (a rule of dashes, a hexdump whose last line is "00000010"), then a decorative
+ * rule set as repeated letters in the text font ("kikikikiki", a dingbat font read as letters).
+ */
+export async function programOutputPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const f = await fonts(doc);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  writeLines(page, ['The script prints the following lines.'], { y: 100, font: f.regular });
+  const y = writeLines(page, OUTPUT_LINES, { x: MARGIN + 20, y: 130, size: 10, leading: 12, font: f.mono });
+  writeLines(page, ['kikikikikikikikiki'], { x: 200, y: y + 14, font: f.regular });
+  writeLines(page, ['That was all of it.'], { y: y + 40, font: f.regular });
+  return finish(doc);
+}

@@ -124,11 +124,15 @@ interface Item {
   region?: number;
 }
 
-/** Decorative rules set in a dingbat font read as letters: "kikikikiki", "~~~~~~", "* * * *". */
+/**
+ * Decorative rules set in a dingbat font read as letters: "kikikikiki", "~~~~~~", "* * * *". Not a line in a
+ * monospace font: a rule of dashes in a program's output or a hexdump's "00000010" is content.
+ */
 const ORNAMENT_RE = /^(.{1,3}?)\1{3,}.{0,3}$/u;
 
-export function isOrnament(text: string): boolean {
-  const t = text.replace(/\s+/g, '');
+export function isOrnament(line: Pick<Line, 'text' | 'monospace'>): boolean {
+  if (line.monospace) return false;
+  const t = line.text.replace(/\s+/g, '');
   return t.length >= 6 && ORNAMENT_RE.test(t);
 }
 
@@ -155,7 +159,7 @@ function labelRegions(page: PageLayout, lines: Line[]): Map<Line, number> {
 }
 
 function pageItems(page: PageLayout, input: GroupingInput): Item[] {
-  const lines = page.lines.filter((l) => !l.artifact && !isOrnament(l.text));
+  const lines = page.lines.filter((l) => !l.artifact && !isOrnament(l));
   const labels = labelRegions(page, lines);
   // Labels of a diagram whose shapes were not found (no figure region): three or more short lines in a
   // type far smaller than the body's stay out of the paragraph flow, like labels inside a region.

@@ -18,6 +18,8 @@ import {
   loweredLetterPdf,
   NUMBERED_LISTING,
   numberedListingPdf,
+  OUTPUT_LINES,
+  programOutputPdf,
   outdentedCodeTitlePdf,
   boldTitleAtPageTopPdf,
   bulletWithInlineCodePdf,
@@ -92,6 +94,15 @@ describe('extractContent', () => {
       'The following function greets a person.',
       CODE_LINES.join('\n'),
       'That was the whole program.',
+    ]);
+  });
+
+  it('keeps rules of dashes and lines of digits in code, and drops a decorative rule of letters', async () => {
+    const { content } = await convert(await programOutputPdf());
+    expect(texts(content.blocks)).toEqual([
+      'The script prints the following lines.',
+      OUTPUT_LINES.join('\n'),
+      'That was all of it.',
     ]);
   });
 
