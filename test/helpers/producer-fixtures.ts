@@ -266,3 +266,34 @@ export async function spacingAccentsPdf(): Promise<Uint8Array> {
   page.drawText('e in the square.', { x: e, y: base - 14, size: 10, font: roman });
   return doc.save();
 }
+
+/**
+ * A man page (groff) option list: a tag ("-i") at the left margin, its text indented beside it; the first
+ * line ends in a word in capitals cut by a hyphen ("ARITHMETIC EVALUA-"), the next goes on under the text
+ * with the rest of it ("TION above) is performed …").
+ */
+export async function cutCapitalsInTaggedParagraphPdf(): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const roman = await doc.embedFont(StandardFonts.TimesRoman);
+  const bold = await doc.embedFont(StandardFonts.TimesRomanBold);
+  const page = doc.addPage([PAGE_W, PAGE_H]);
+  let y = 90;
+  const line = (text: string, x: number, font = roman) => {
+    page.drawText(text, { x, y: PAGE_H - y - 10, size: 10, font });
+  };
+  for (const text of wrap(LOREM.join(' '), roman, 10, 430)) {
+    line(text, 72);
+    y += 12;
+  }
+  y += 6;
+  line('-i', 72, bold);
+  line('The variable is treated as an integer; arithmetic evaluation (see ARITHMETIC EVALUA-', 108);
+  y += 12;
+  line('TION above) is performed when the variable is assigned a value.', 108);
+  y += 18;
+  line('-l', 72, bold);
+  line('When the variable is assigned a value, all upper-case characters are converted to lower-', 108);
+  y += 12;
+  line('case. The upper-case attribute is disabled.', 108);
+  return doc.save();
+}

@@ -23,6 +23,8 @@ export interface Group {
 }
 
 const TERMINAL_RE = /(?:[.!?:…]["”’»)\]]*|(?:\.\s?){3,}\s*[\divxlc]+)$/iu;
+/** A line ending in a word cut by a hyphen. */
+const CUT_WORD_RE = /\p{L}[-‐\u00AD]$/u;
 
 export interface PageMetrics {
   left: number[];
@@ -431,10 +433,12 @@ export function groupLines(input: GroupingInput): Group[] {
           const gap = line.box.y - lastLine.box.y;
           const lower = /^[\p{Ll}]/u.test(text);
           const aligned = m.leftAligned[col];
-          // First-line indents mark paragraphs only in left-aligned text, and never before a lowercase word.
+          // First-line indents mark paragraphs only in left-aligned text, and never before a lowercase word nor
+          // after a word cut by a hyphen (its rest can be in capitals: "ARITHMETIC EVALUA-" / "TION above)").
           const indented =
             aligned &&
             !lower &&
+            !CUT_WORD_RE.test(lastText) &&
             line.box.x - left > 0.9 * line.size &&
             lastLine.box.x - left < 0.5 * line.size;
           const lastShort = aligned

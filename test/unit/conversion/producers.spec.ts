@@ -12,6 +12,7 @@ import {
   WORD_SECTIONS,
   collapsedSpacePdf,
   colonListItemPdf,
+  cutCapitalsInTaggedParagraphPdf,
   flippedType3Pdf,
   referenceChapterPdf,
   sectionRunningHeadsPdf,
@@ -42,6 +43,18 @@ describe('text as other producers set it', () => {
     expect(layout.pages[0].lines.map((l) => l.text)).toEqual([
       'Refer to the variable $count in the handler.',
     ]);
+  });
+});
+
+describe('paragraphs as other producers set them', () => {
+  it('goes on with a paragraph after a word cut by a hyphen, even where the rest of the word is in capitals', async () => {
+    const c = ctx();
+    const layout = await analyzeLayout(await cutCapitalsInTaggedParagraphPdf(), c, { parallelism: 1 });
+    const content = await extractContent(layout, c, {});
+    const texts = content.blocks.map((b) => ('inlines' in b ? b.inlines.map((i) => i.text).join('') : ''));
+    expect(texts).toContain(
+      '-i The variable is treated as an integer; arithmetic evaluation (see ARITHMETIC EVALUATION above) is performed when the variable is assigned a value.',
+    );
   });
 });
 
